@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The command line. Owns nothing but the option tables and help texts: cli_parse() reads argv
+ * and an environment array and fills a struct options the caller owns. It must never print,
+ * exit or allocate; the messages it returns name the option (or variable) and the bad value.
+ */
+#include "cli.h"
+
+#include "log.h"
+#include "signals.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_GRACE = 256,
+	OPT_NAME,
+	OPT_AFTER,
+	OPT_DIR,
+	OPT_READY_ON,
+	OPT_TIMEOUT,
+	OPT_JITTER,
+	OPT_WATCHDOG,
+	OPT_LOG_LEVEL,
+	OPT_JSON,
+	OPT_READY,
+	OPT_STATUS,
+	OPT_STOPPING,
+};
+
+/* Options that can also come from the environment, and their variables. */
+static const struct {
+	int id;
+	const char *var;
+} env_options[] = {
+	{OPT_LOG_LEVEL, "BATON_LOG_LEVEL"}, {'g', "BATON_GROUP"},
+	{'e', "BATON_REMAP_EXIT"},	    {'r', "BATON_MAP_SIGNAL"},
+	{OPT_GRACE, "BATON_GRACE"},	    {OPT_NAME, "BATON_NAME"},
+	{OPT_AFTER, "BATON_AFTER"},	    {OPT_DIR, "BATON_DIR"},
+	{OPT_READY_ON, "BATON_READY_ON"},   {OPT_TIMEOUT, "BATON_TIMEOUT"},
+	{OPT_JITTER, "BATON_JITTER"},	    {OPT_WATCHDOG, "BATON_WATCHDOG"},
+};
+
+static const struct option run_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+	{"group", no_argument, NULL, 'g'},
+	{"remap-exit", required_argument, NULL, 'e'},
+	{"map-signal", required_argument, NULL, 'r'},
+	{"subreaper", no_argument, NULL, 's'},
+	{"pdeathsig", required_argument, NULL, 'p'},
+	{"grace", required_argument, NULL, OPT_GRACE},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"after", required_argument, NULL, OPT_AFTER},
+	{"dir", required_argument, NULL, OPT_DIR},
+	{"ready-on", required_argument, NULL, OPT_READY_ON},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"jitter", required_argument, NULL, OPT_JITTER},
+	{"watchdog", required_argument, NULL, OPT_WATCHDOG},
+	{0},
+};
+
+static const struct option wait_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"dir", required_argument, NULL, OPT_DIR},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{0},
+};
+
+static const struct option status_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"dir", required_argument, NULL, OPT_DIR},
+	{"json", no_argument, NULL, OPT_JSON},
+	{0},
+};
+
+static const struct option notify_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"ready", no_argument, NULL, OPT_READY},
+	{"status", required_argument, NULL, OPT_STATUS},
+	{"stopping", no_argument, NULL, OPT_STOPPING},
+	{0},
+};
+
+static const struct option install_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{0},
+};
+
+static const char run_help[] =
+	"Usage: baton [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	"       baton wait|status|notify|install ... (see baton COMMAND --help)\n"
+	"\n"
+	"Runs PROGRAM as a container's init: forwards signals, reaps zombies, passes PROGRAM's exit\n"
+	"status through, and stops everything within a grace period. With --name and --after it\n"
+	"also orders startup between containers that share --dir.\n"
+	"\n"
+	"Init:\n"
+	"  -g, --group             forward signals to PROGRAM's whole process group\n"
+	"  -e, --remap-exit CODE   report PROGRAM's exit code CODE as 0 (repeatable, or a,b,c)\n"
+	"  -r, --map-signal FROM:TO  forward signal FROM as TO (TO 0 drops it; repeatable)\n"
+	"      --grace SECONDS     on TERM/INT, or when PROGRAM leaves processes behind, wait this\n"
+	"                          long before SIGKILL (default 10)\n"
+	"  -p, --pdeathsig SIGNAL  get SIGNAL when baton's parent dies (not useful as PID 1)\n"
+	"  -s, --subreaper         accepted for tini compatibility; baton is a subreaper anyway\n"
+	"\n"
+	"Ordering (all baton processes of a pod must use the same --dir):\n"
+	"      --name NAME         publish this container's readiness as NAME (a DNS label)\n"
+	"      --after A,B         start PROGRAM only once A and B are ready (repeatable)\n"
+	"      --ready-on SPEC     when NAME counts as ready (repeatable: all must hold):\n"
+	"                          started (default), notify, exit0, file:PATH, tcp:HOST:PORT,\n"
+	"                          unix:PATH, msgq:KEY, exec:CMD, delay:SECONDS\n"
+	"      --dir DIR           the shared directory (default " GATE_DEFAULT_DIR ")\n"
+	"      --timeout SECONDS   give up waiting for --after (exit 124); default: wait forever\n"
+	"      --jitter MS         sleep a random 0..MS ms before starting PROGRAM\n"
+	"      --watchdog SECONDS  stop PROGRAM when it stops sending WATCHDOG=1 for this long\n"
+	"\n"
+	"Logging (stderr only):\n"
+	"  -v, --verbose           debug: every forwarded signal and reaped pid\n"
+	"  -q, --quiet             errors only\n"
+	"      --log-level LEVEL   error, warn, info (default) or debug\n"
+	"  -h, --help              this text\n"
+	"  -V, --version           baton's version\n"
+	"\n"
+	"Each option also reads BATON_<OPTION> from the environment (BATON_NAME, BATON_AFTER,\n"
+	"BATON_DIR, BATON_READY_ON, BATON_TIMEOUT, BATON_GRACE, BATON_JITTER, BATON_WATCHDOG,\n"
+	"BATON_GROUP, BATON_REMAP_EXIT, BATON_MAP_SIGNAL, BATON_LOG_LEVEL); the command line wins.\n"
+	"\n"
+	"Exit status: PROGRAM's own, or 128+N when it was killed by signal N; 126 PROGRAM not\n"
+	"executable, 127 PROGRAM not found, 64 usage error, 71 system error, 73 NAME already\n"
+	"published by a live baton, 124 --timeout reached.\n";
+
+static const char wait_help[] =
+	"Usage: baton wait [--dir DIR] [--timeout SECONDS] NAME...\n"
+	"\n"
+	"Blocks until every NAME is ready in DIR (default " GATE_DEFAULT_DIR ", or BATON_DIR),\n"
+	"without polling. Exit status: 0 all ready, 124 --timeout reached, 64 usage error,\n"
+	"71 system error, 128+N killed by signal N.\n";
+
+static const char status_help[] =
+	"Usage: baton status [--dir DIR] [--json] [NAME...]\n"
+	"\n"
+	"Prints every record in DIR (default " GATE_DEFAULT_DIR ", or BATON_DIR): name, state\n"
+	"(starting, ready, stopping, exited CODE, done, gone, invalid), since when, incarnation.\n"
+	"With NAMEs, prints those and exits 0 only if all are ready (1 otherwise), so it works as\n"
+	"an exec probe. 64 usage error, 71 system error.\n";
+
+static const char notify_help[] =
+	"Usage: baton notify [--ready] [--status TEXT] [--stopping]\n"
+	"\n"
+	"Sends a notification to the baton that started this program (NOTIFY_SOCKET), and waits\n"
+	"until it was processed. Exit status: 0 sent, 64 usage error, 71 not sent.\n";
+
+static const char install_help[] =
+	"Usage: baton install DIR\n"
+	"\n"
+	"Copies this baton binary to DIR/baton (atomically, mode 0755), e.g. from an init container\n"
+	"into a shared emptyDir. Exit status: 0 done, 64 usage error, 71 system error.\n";
+
+const char *cli_help(enum cli_command command)
+{
+	switch (command) {
+	case CLI_WAIT:
+		return wait_help;
+	case CLI_STATUS:
+		return status_help;
+	case CLI_NOTIFY:
+		return notify_help;
+	case CLI_INSTALL:
+		return install_help;
+	default:
+		return run_help;
+	}
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (max - (unsigned long)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	/* Plain decimal only: no sign, exponent, hex, inf or nan. */
+	for (const char *p = s; *p; p++)
+		if ((*p < '0' || *p > '9') && *p != '.')
+			return -1;
+	if (!*s || *s == '.')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v < 0 || v > CLI_MAX_SECONDS)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int add_name(char names[][GATE_NAME_MAX + 1], int *n, const char *s, size_t len,
+		    const char *what, char *err, size_t errlen)
+{
+	char name[GATE_NAME_MAX + 2];
+
+	if (len > GATE_NAME_MAX)
+		return fail(err, errlen, "%s: '%.*s' is not a valid name (1-63 of a-z, 0-9, '-')",
+			    what, (int)len, s);
+	memcpy(name, s, len);
+	name[len] = '\0';
+	if (!gate_name_valid(name))
+		return fail(err, errlen,
+			    "%s: '%s' is not a valid name (1-63 of a-z, 0-9, '-', starting and "
+			    "ending with a letter or digit)",
+			    what, name);
+	for (int i = 0; i < *n; i++)
+		if (strcmp(names[i], name) == 0)
+			return 0;
+	if (*n == GATE_MAX_NAMES)
+		return fail(err, errlen, "%s: more than %d names", what, GATE_MAX_NAMES);
+	memcpy(names[(*n)++], name, len + 1);
+	return 0;
+}
+
+/* Calls each(item, len) for every comma-separated item of s; empty items are errors. */
+static int split_commas(const char *s, const char *what, char *err, size_t errlen,
+			int (*each)(struct options *o, const char *item, size_t len, const char *what,
+				    char *err, size_t errlen),
+			struct options *o)
+{
+	for (;;) {
+		const char *comma = strchr(s, ',');
+		size_t len = comma ? (size_t)(comma - s) : strlen(s);
+
+		if (len == 0)
+			return fail(err, errlen, "%s: empty item in '%s'", what, s);
+		if (each(o, s, len, what, err, errlen) < 0)
+			return -1;
+		if (!comma)
+			return 0;
+		s = comma + 1;
+	}
+}
+
+static int each_after(struct options *o, const char *item, size_t len, const char *what, char *err,
+		      size_t errlen)
+{
+	return add_name(o->after, &o->n_after, item, len, what, err, errlen);
+}
+
+static int each_remap(struct options *o, const char *item, size_t len, const char *what, char *err,
+		      size_t errlen)
+{
+	char buf[16];
+	unsigned long code;
+
+	if (len >= sizeof(buf))
+		return fail(err, errlen, "%s: '%.*s' is not an exit code (0-255)", what, (int)len,
+			    item);
+	memcpy(buf, item, len);
+	buf[len] = '\0';
+	if (cli_parse_uint(buf, 255, &code) < 0)
+		return fail(err, errlen, "%s: '%s' is not an exit code (0-255)", what, buf);
+	o->remap_exit[code] = true;
+	return 0;
+}
+
+static int each_map(struct options *o, const char *item, size_t len, const char *what, char *err,
+		    size_t errlen)
+{
+	char buf[64];
+	char *colon;
+	int from, to;
+
+	if (len >= sizeof(buf))
+		return fail(err, errlen, "%s: '%.*s' is not FROM:TO", what, (int)len, item);
+	memcpy(buf, item, len);
+	buf[len] = '\0';
+	colon = strchr(buf, ':');
+	if (!colon)
+		return fail(err, errlen, "%s: '%s' is not FROM:TO (e.g. TERM:QUIT)", what, buf);
+	*colon = '\0';
+	from = signals_parse(buf);
+	to = strcmp(colon + 1, "0") == 0 ? 0 : signals_parse(colon + 1);
+	if (from < 0 || !signals_is_forwardable(from))
+		return fail(err, errlen, "%s: '%s' is not a signal baton forwards", what, buf);
+	if (to < 0 || (to > 0 && !signals_is_forwardable(to) && to != SIGKILL && to != SIGSTOP))
+		return fail(err, errlen, "%s: '%s' is not a signal", what, colon + 1);
+	for (int i = 0; i < o->n_maps; i++)
+		if (o->maps[i].from == from) {
+			o->maps[i].to = to;
+			return 0;
+		}
+	if (o->n_maps == CLI_MAX_MAPS)
+		return fail(err, errlen, "%s: more than %d signal maps", what, CLI_MAX_MAPS);
+	o->maps[o->n_maps++] = (struct signal_map){from, to};
+	return 0;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"1", "true", "yes", "on"};
+	static const char *const no[] = {"0", "false", "no", "off", ""};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strcmp(s, yes[i]) == 0)
+			return *out = true, 0;
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strcmp(s, no[i]) == 0)
+			return *out = false, 0;
+	return -1;
+}
+
+static int parse_seconds_opt(const char *what, const char *v, double *out, char *err,
+			     size_t errlen)
+{
+	if (cli_parse_seconds(v, out) < 0)
+		return fail(err, errlen, "%s: '%s' is not a number of seconds (0-%.0f)", what, v,
+			    CLI_MAX_SECONDS);
+	return 0;
+}
+
+/* Applies one option; what is "--name" or "BATON_NAME", for messages. */
+static int apply(struct options *o, int id, const char *v, const char *what, char *err,
+		 size_t errlen)
+{
+	unsigned long n;
+	int level, sig;
+
+	switch (id) {
+	case 'v':
+		o->log_level = LOG_LEVEL_DEBUG;
+		return 0;
+	case 'q':
+		o->log_level = LOG_LEVEL_ERROR;
+		return 0;
+	case OPT_LOG_LEVEL:
+		level = log_parse_level(v);
+		if (level < 0)
+			return fail(err, errlen, "%s: '%s' is not error, warn, info or debug", what,
+				    v);
+		o->log_level = level;
+		return 0;
+	case 'g':
+		if (!v) {
+			o->group = true;
+			return 0;
+		}
+		if (parse_bool(v, &o->group) < 0)
+			return fail(err, errlen, "%s: '%s' is not 1 or 0", what, v);
+		return 0;
+	case 's':
+		return 0;
+	case 'e':
+		return split_commas(v, what, err, errlen, each_remap, o);
+	case 'r':
+		return split_commas(v, what, err, errlen, each_map, o);
+	case 'p':
+		sig = signals_parse(v);
+		if (sig <= 0)
+			return fail(err, errlen, "%s: '%s' is not a signal", what, v);
+		o->pdeath_signal = sig;
+		return 0;
+	case OPT_GRACE:
+		return parse_seconds_opt(what, v, &o->grace, err, errlen);
+	case OPT_TIMEOUT:
+		return parse_seconds_opt(what, v, &o->timeout, err, errlen);
+	case OPT_WATCHDOG:
+		if (parse_seconds_opt(what, v, &o->watchdog, err, errlen) < 0)
+			return -1;
+		if (o->watchdog > 0 && o->watchdog < 0.01)
+			return fail(err, errlen, "%s: '%s' is shorter than 0.01 s", what, v);
+		return 0;
+	case OPT_JITTER:
+		if (cli_parse_uint(v, 3600000, &n) < 0)
+			return fail(err, errlen, "%s: '%s' is not milliseconds (0-3600000)", what,
+				    v);
+		o->jitter_ms = (unsigned)n;
+		return 0;
+	case OPT_NAME:
+		if (!gate_name_valid(v))
+			return fail(err, errlen,
+				    "%s: '%s' is not a valid name (1-63 of a-z, 0-9, '-', starting "
+				    "and ending with a letter or digit)",
+				    what, v);
+		o->name = v;
+		return 0;
+	case OPT_AFTER:
+		return split_commas(v, what, err, errlen, each_after, o);
+	case OPT_DIR:
+		if (!*v)
+			return fail(err, errlen, "%s: empty directory", what);
+		o->dir = v;
+		return 0;
+	case OPT_READY_ON: {
+		char perr[200];
+
+		if (o->n_ready_on == PROBE_MAX)
+			return fail(err, errlen, "%s: more than %d conditions", what, PROBE_MAX);
+		if (probe_parse(v, &o->ready_on[o->n_ready_on], perr, sizeof(perr)) < 0)
+			return fail(err, errlen, "%s: %s", what, perr);
+		o->n_ready_on++;
+		return 0;
+	}
+	case OPT_JSON:
+		o->json = true;
+		return 0;
+	case OPT_READY:
+		o->notify_ready = true;
+		return 0;
+	case OPT_STOPPING:
+		o->notify_stopping = true;
+		return 0;
+	case OPT_STATUS:
+		if (strchr(v, '\n') || strlen(v) > GATE_STATUS_MAX)
+			return fail(err, errlen, "%s: the text must be one line of at most %d bytes",
+				    what, GATE_STATUS_MAX);
+		o->notify_status = v;
+		return 0;
+	}
+	return fail(err, errlen, "%s: unhandled option", what);
+}
+
+static const char *env_get(char *const *envp, const char *var)
+{
+	size_t len = strlen(var);
+
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, var, len) == 0 && (*envp)[len] == '=')
+			return *envp + len + 1;
+	return NULL;
+}
+
+static int apply_env(struct options *o, char *const *envp, bool all, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(env_options) / sizeof(env_options[0]); i++) {
+		const char *v = env_get(envp, env_options[i].var);
+
+		if (!v)
+			continue;
+		/* Subcommands only take the directory and the log level from the environment. */
+		if (!all && env_options[i].id != OPT_DIR && env_options[i].id != OPT_LOG_LEVEL)
+			continue;
+		/* An empty variable is as if it were unset. */
+		if (!*v)
+			continue;
+		if (apply(o, env_options[i].id, v, env_options[i].var, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void defaults(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->log_level = -1;
+	o->grace = 10;
+	o->timeout = -1;
+	o->dir = GATE_DEFAULT_DIR;
+}
+
+static enum cli_command subcommand(const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum cli_command command;
+	} table[] = {
+		{"wait", CLI_WAIT},
+		{"status", CLI_STATUS},
+		{"notify", CLI_NOTIFY},
+		{"install", CLI_INSTALL},
+	};
+
+	for (size_t i = 0; arg && i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(arg, table[i].name) == 0)
+			return table[i].command;
+	return CLI_RUN;
+}
+
+int cli_parse(struct options *o, int argc, char **argv, char *const *envp, char *err,
+	      size_t errlen)
+{
+	enum cli_command command = argc > 1 ? subcommand(argv[1]) : CLI_RUN;
+	const struct option *table = run_options;
+	const char *shortopts = "+hVvqge:r:sp:";
+	bool cleared_after = false, cleared_ready_on = false, cleared_remap = false,
+	     cleared_maps = false;
+	int c, longindex;
+
+	defaults(o);
+	o->command = command;
+	if (apply_env(o, envp, command == CLI_RUN, err, errlen) < 0)
+		return -1;
+	switch (command) {
+	case CLI_WAIT:
+		table = wait_options;
+		shortopts = "+hvq";
+		break;
+	case CLI_STATUS:
+		table = status_options;
+		shortopts = "+h";
+		break;
+	case CLI_NOTIFY:
+		table = notify_options;
+		shortopts = "+h";
+		break;
+	case CLI_INSTALL:
+		table = install_options;
+		shortopts = "+h";
+		break;
+	default:
+		break;
+	}
+	if (command != CLI_RUN) {
+		argc--;
+		argv++;
+	}
+
+	optind = 0;
+	opterr = 0;
+	while ((longindex = -1, c = getopt_long(argc, argv, shortopts, table, &longindex)) != -1) {
+		char what[64];
+
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+
+			if (optopt && (c == ':' || strchr(shortopts, optopt)))
+				return fail(err, errlen, "option '-%c' needs a value", optopt);
+			if (optopt)
+				return fail(err, errlen, "unknown option '-%c'", optopt);
+			if (strncmp(bad, "--", 2) == 0 && strchr(bad, '=') == NULL) {
+				for (const struct option *t = table; t->name; t++)
+					if (strcmp(bad + 2, t->name) == 0)
+						return fail(err, errlen, "option '%s' needs a value",
+							    bad);
+			}
+			return fail(err, errlen, "unknown option '%s'", bad);
+		}
+		if (c == 'h') {
+			o->help_for = command;
+			o->command = CLI_HELP;
+			return 0;
+		}
+		if (c == 'V') {
+			o->command = CLI_VERSION;
+			return 0;
+		}
+		/* The command line replaces, not extends, lists set in the environment. */
+		if (c == OPT_AFTER && !cleared_after) {
+			o->n_after = 0;
+			cleared_after = true;
+		} else if (c == OPT_READY_ON && !cleared_ready_on) {
+			o->n_ready_on = 0;
+			cleared_ready_on = true;
+		} else if (c == 'e' && !cleared_remap) {
+			memset(o->remap_exit, 0, sizeof(o->remap_exit));
+			cleared_remap = true;
+		} else if (c == 'r' && !cleared_maps) {
+			o->n_maps = 0;
+			cleared_maps = true;
+		}
+		if (longindex >= 0)
+			snprintf(what, sizeof(what), "--%s", table[longindex].name);
+		else
+			snprintf(what, sizeof(what), "-%c", c < 256 ? c : '?');
+		if (apply(o, c, optarg, what, err, errlen) < 0)
+			return -1;
+	}
+	argc -= optind;
+	argv += optind;
+
+	switch (command) {
+	case CLI_RUN:
+		if (argc == 0)
+			return fail(err, errlen,
+				    "no PROGRAM given (usage: baton [OPTIONS] -- PROGRAM [ARGS...])");
+		o->argv = argv;
+		for (int i = 0; o->name && i < o->n_after; i++)
+			if (strcmp(o->after[i], o->name) == 0)
+				return fail(err, errlen, "--after: '%s' cannot wait for itself",
+					    o->name);
+		return 0;
+	case CLI_WAIT:
+		if (argc == 0)
+			return fail(err, errlen, "wait: no NAME given (usage: baton wait NAME...)");
+		/* fall through */
+	case CLI_STATUS:
+		for (int i = 0; i < argc; i++)
+			if (add_name(o->names, &o->n_names, argv[i], strlen(argv[i]),
+				     command == CLI_WAIT ? "wait" : "status", err, errlen) < 0)
+				return -1;
+		return 0;
+	case CLI_NOTIFY:
+		if (argc > 0)
+			return fail(err, errlen, "notify: unexpected argument '%s'", argv[0]);
+		if (!o->notify_ready && !o->notify_stopping && !o->notify_status)
+			return fail(err, errlen,
+				    "notify: nothing to send (give --ready, --status or --stopping)");
+		return 0;
+	case CLI_INSTALL:
+		if (argc != 1)
+			return fail(err, errlen, "install: give exactly one DIR");
+		if (!*argv[0])
+			return fail(err, errlen, "install: empty DIR");
+		o->install_dir = argv[0];
+		return 0;
+	default:
+		return 0;
+	}
+}

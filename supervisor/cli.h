@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command line and the BATON_* environment, turned into struct options. Pure: no I/O, no
+ * exit; an invalid input gives -1 and one line of text that names the option and the value.
+ */
+#ifndef BATON_CLI_H
+#define BATON_CLI_H
+
+#include "gate.h"
+#include "probe.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CLI_MAX_MAPS 16
+#define CLI_MAX_SECONDS 31536000.0 /* a year */
+
+enum cli_command { CLI_RUN, CLI_WAIT, CLI_STATUS, CLI_NOTIFY, CLI_INSTALL, CLI_HELP, CLI_VERSION };
+
+struct signal_map {
+	int from;
+	int to;		/* 0: swallow the signal */
+};
+
+struct options {
+	enum cli_command command;
+	enum cli_command help_for;	/* CLI_HELP: which command's help */
+	int log_level;			/* -1: the default */
+	/* run */
+	bool group;
+	bool remap_exit[256];
+	struct signal_map maps[CLI_MAX_MAPS];
+	int n_maps;
+	int pdeath_signal;
+	double grace;
+	const char *name;
+	char after[GATE_MAX_NAMES][GATE_NAME_MAX + 1];
+	int n_after;
+	const char *dir;
+	struct probe_spec ready_on[PROBE_MAX];
+	int n_ready_on;
+	double timeout;			/* < 0: wait forever */
+	unsigned jitter_ms;
+	double watchdog;		/* 0: off */
+	char **argv;			/* PROGRAM and its arguments */
+	/* wait, status */
+	bool json;
+	char names[GATE_MAX_NAMES][GATE_NAME_MAX + 1];
+	int n_names;
+	/* notify */
+	bool notify_ready;
+	bool notify_stopping;
+	const char *notify_status;
+	/* install */
+	const char *install_dir;
+};
+
+/*
+ * Fills *o from argv and envp (command line over environment over defaults). Returns 0, or -1
+ * with one line in err. argv and envp must outlive *o: it points into them.
+ */
+int cli_parse(struct options *o, int argc, char **argv, char *const *envp, char *err,
+	      size_t errlen);
+/* The --help text of a command, for stdout. */
+const char *cli_help(enum cli_command command);
+/* Pure value parsers, shared with the config file. -1 when invalid. */
+int cli_parse_seconds(const char *s, double *out);
+int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+
+#endif

@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The supervisor. Owns the run's state machine:
+ *
+ *   WAITING  (--after not ready yet; no PROGRAM)  -> JITTER -> RUNNING
+ *   RUNNING  -> STOPPING (TERM/INT or watchdog: forwarded, grace timer armed)
+ *   RUNNING/STOPPING -> DRAINING (PROGRAM exited, other processes linger: TERM, grace, KILL)
+ *   -> exit with PROGRAM's status
+ *
+ * Before ev_run() every failure ends baton with one line and a documented code; once the loop
+ * runs nothing here may end baton except PROGRAM's end: errors are logged and survived.
+ */
+#include "run.h"
+
+#include "gate.h"
+#include "log.h"
+#include "notify.h"
+#include "probe.h"
+#include "reaper.h"
+#include "signals.h"
+#include "spawn.h"
+
+#include <baton/exit.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum phase { PHASE_SETUP, PHASE_WAITING, PHASE_JITTER, PHASE_RUNNING, PHASE_STOPPING,
+	     PHASE_DRAINING, PHASE_DONE };
+
+static struct {
+	struct options *o;
+	struct ev_loop *loop;
+	enum phase phase;
+	pid_t child;		/* PROGRAM as started */
+	pid_t main_pid;		/* PROGRAM, or what it named with MAINPID= */
+	int exit_code;
+	bool ready;
+	bool met[PROBE_MAX];
+	bool ordering;		/* --name or --after: log the story at info level */
+	int sig_fd;
+	ev_io sig_io;
+	ev_timer grace;
+	ev_timer jitter;
+	ev_timer watchdog;
+	char **program_env;
+	char **helper_env;	/* probes: without NOTIFY_SOCKET and WATCHDOG_* */
+	char *pid_env[SPAWN_MAX_PID_ENV];
+} run;
+
+static void finish(int code)
+{
+	run.exit_code = code;
+	run.phase = PHASE_DONE;
+	ev_break(run.loop, EVBREAK_ALL);
+}
+
+static void publish(enum gate_state state, int code, const char *status)
+{
+	if (!run.o->name)
+		return;
+	if (gate_publish(state, code, status) < 0)
+		log_error("cannot publish %s in %s: %s", gate_state_name(state), gate_dir(), strerror(errno));
+	else if (state != GATE_STARTING)
+		log_info("published %s", state == GATE_EXITED ? "exited" : gate_state_name(state));
+}
+
+/* Readiness: every --ready-on condition met (exit0 only counts once PROGRAM exited 0). */
+static bool all_met(void)
+{
+	for (int i = 0; i < run.o->n_ready_on; i++)
+		if (!run.met[i])
+			return false;
+	return true;
+}
+
+static void check_ready(void)
+{
+	if (run.ready || !all_met() || run.phase != PHASE_RUNNING)
+		return;
+	run.ready = true;
+	probe_stop();
+	publish(GATE_READY, 0, NULL);
+	notify_upward_send("READY=1");
+}
+
+static void meet(enum probe_kind kind)
+{
+	for (int i = 0; i < run.o->n_ready_on; i++)
+		if (run.o->ready_on[i].kind == kind)
+			run.met[i] = true;
+	check_ready();
+}
+
+static void on_probe_ready(int index)
+{
+	run.met[index] = true;
+	check_ready();
+}
+
+static void grace_start(void)
+{
+	if (ev_is_active(&run.grace))
+		return;
+	ev_timer_set(&run.grace, run.o->grace, 0);
+	ev_timer_start(run.loop, &run.grace);
+}
+
+/* Nothing but baton left: exit with PROGRAM's status. */
+static void drain_check(void)
+{
+	if (run.phase == PHASE_DRAINING && reaper_signal_all(0) == 0)
+		finish(run.exit_code);
+}
+
+static void stop_program(const char *why)
+{
+	if (run.phase != PHASE_RUNNING)
+		return;
+	run.phase = PHASE_STOPPING;
+	log_info("stopping PROGRAM (%s); SIGKILL in %gs", why, run.o->grace);
+	publish(GATE_STOPPING, 0, NULL);
+	notify_upward_send("STOPPING=1");
+	grace_start();
+}
+
+static int map_signal(int sig)
+{
+	for (int i = 0; i < run.o->n_maps; i++)
+		if (run.o->maps[i].from == sig)
+			return run.o->maps[i].to;
+	return sig;
+}
+
+static void forward(int sig, const struct signalfd_siginfo *si)
+{
+	char a[24], b[24];
+	int to = map_signal(sig);
+	pid_t target = run.o->group ? -run.child : run.main_pid;
+	int rc;
+
+	if (to == 0) {
+		log_debug("dropping %s (mapped to 0)", signals_name(sig, a, sizeof(a)));
+		return;
+	}
+	if (run.phase == PHASE_DRAINING) {
+		reaper_signal_all(to);
+		log_debug("forwarded %s to every remaining process", signals_name(to, a, sizeof(a)));
+		return;
+	}
+	/* Keep a queued signal's value; kill() would lose it. */
+	if (si->ssi_code == SI_QUEUE && target > 0)
+		rc = sigqueue(target, to, (union sigval){.sival_int = si->ssi_int});
+	else
+		rc = kill(target, to);
+	if (rc < 0 && errno != ESRCH)
+		log_warn("cannot forward %s to %d: %s", signals_name(to, a, sizeof(a)), target, strerror(errno));
+	else if (to == sig)
+		log_debug("forwarded %s to %s %d", signals_name(sig, a, sizeof(a)),
+			  target < 0 ? "process group" : "pid", target < 0 ? -target : target);
+	else
+		log_debug("forwarded %s as %s to %s %d", signals_name(sig, a, sizeof(a)),
+			  signals_name(to, b, sizeof(b)), target < 0 ? "process group" : "pid",
+			  target < 0 ? -target : target);
+}
+
+static void on_signal(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct signalfd_siginfo si;
+	int rc;
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	while ((rc = signals_read(run.sig_fd, &si)) == 1) {
+		int sig = (int)si.ssi_signo;
+		char name[24];
+
+		if (sig == SIGCHLD) {
+			reaper_collect();
+			drain_check();
+			continue;
+		}
+		/* A write to a closed stderr raises SIGPIPE in baton itself: not PROGRAM's. */
+		if (sig == SIGPIPE && si.ssi_pid == (uint32_t)getpid())
+			continue;
+		signals_name(sig, name, sizeof(name));
+		if (signals_is_fault(sig)) {
+			log_debug("%s from pid %u: a fault signal, not forwarded", name, si.ssi_pid);
+			continue;
+		}
+		if (run.phase == PHASE_WAITING || run.phase == PHASE_JITTER) {
+			if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT) {
+				log_info("%s before PROGRAM started: exiting", name);
+				publish(GATE_EXITED, 128 + sig, NULL);
+				finish(128 + sig);
+				return;
+			}
+			log_debug("%s: no PROGRAM yet, ignored", name);
+			continue;
+		}
+		if (run.phase == PHASE_DONE)
+			return;
+		log_debug("received %s from pid %u", name, si.ssi_pid);
+		forward(sig, &si);
+		if (sig == SIGTERM || sig == SIGINT)
+			stop_program(name);
+	}
+	if (rc < 0)
+		log_warn("reading signals: %s", strerror(errno));
+}
+
+static void on_grace(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	if (run.phase == PHASE_STOPPING)
+		log_warn("PROGRAM still runs %gs after it was asked to stop: SIGKILL", run.o->grace);
+	else
+		log_warn("processes still run %gs after PROGRAM exited: SIGKILL", run.o->grace);
+	if (run.phase == PHASE_STOPPING && run.main_pid > 0)
+		kill(run.main_pid, SIGKILL);
+	reaper_signal_all(SIGKILL);
+}
+
+static void on_watchdog(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	log_error("no WATCHDOG=1 from PROGRAM for %gs", run.o->watchdog);
+	if (run.phase != PHASE_RUNNING)
+		return;
+	forward(SIGTERM, &(struct signalfd_siginfo){.ssi_code = SI_USER});
+	stop_program("watchdog");
+}
+
+static void program_exited(pid_t pid, int wstatus, void *data)
+{
+	int code = reaper_exit_code(wstatus);
+	bool done = false;
+
+	(void)data;
+	if (pid != run.main_pid) {
+		log_debug("pid %d exited; PROGRAM's main pid is now %d", pid, run.main_pid);
+		return;
+	}
+	if (code < 256 && run.o->remap_exit[code]) {
+		log_debug("PROGRAM exited %d, reported as 0 (--remap-exit)", code);
+		code = 0;
+	}
+	if (run.ordering)
+		log_info("PROGRAM exited %d", code);
+	else
+		log_debug("PROGRAM exited %d", code);
+	run.exit_code = code;
+	run.main_pid = 0;
+	probe_stop();
+	ev_timer_stop(run.loop, &run.watchdog);
+	for (int i = 0; i < run.o->n_ready_on; i++)
+		if (run.o->ready_on[i].kind == PROBE_EXIT0 && code == 0) {
+			run.met[i] = true;
+			done = all_met();
+		}
+	publish(done ? GATE_DONE : GATE_EXITED, code, NULL);
+	if (reaper_signal_all(0) == 0) {
+		finish(code);
+		return;
+	}
+	log_info("PROGRAM left processes behind: SIGTERM, SIGKILL in %gs", run.o->grace);
+	reaper_signal_all(SIGTERM);
+	run.phase = PHASE_DRAINING;
+	grace_start();
+}
+
+/* Only PROGRAM's processes count: baton's own tree, alive, and not baton itself. */
+static bool sender_allowed(pid_t sender)
+{
+	if (sender <= 0 || sender == getpid())
+		return false;
+	if (sender == run.child || sender == run.main_pid)
+		return true;
+	return reaper_is_descendant(sender, getpid());
+}
+
+static void on_notify(const struct notify_msg *m, pid_t sender)
+{
+	if (!sender_allowed(sender)) {
+		log_debug("notify: dropped a datagram from pid %d, not one of PROGRAM's processes",
+			  sender);
+		return;
+	}
+	if (m->mainpid && m->mainpid != run.main_pid && run.phase == PHASE_RUNNING) {
+		if (kill(m->mainpid, 0) < 0 || !reaper_is_descendant(m->mainpid, getpid()))
+			log_warn("notify: MAINPID=%d refused: not a live process of PROGRAM",
+				 m->mainpid);
+		else if (reaper_watch(m->mainpid, program_exited, NULL) < 0)
+			log_warn("notify: MAINPID=%d refused: %s", m->mainpid, strerror(errno));
+		else {
+			log_info("PROGRAM's main pid is now %d", m->mainpid);
+			run.main_pid = m->mainpid;
+		}
+	}
+	if (m->has_status) {
+		char up[GATE_STATUS_MAX + 8];
+
+		log_debug("notify: STATUS=%s", m->status);
+		snprintf(up, sizeof(up), "STATUS=%s", m->status);
+		notify_upward_send(up);
+		if (run.o->name && gate_publish(run.ready ? GATE_READY : GATE_STARTING, 0, m->status) <
+					   0)
+			log_error("cannot publish status: %s", strerror(errno));
+	}
+	if (m->watchdog && ev_is_active(&run.watchdog))
+		ev_timer_again(run.loop, &run.watchdog);
+	if (m->watchdog_trigger) {
+		log_error("PROGRAM sent WATCHDOG=trigger");
+		if (run.o->watchdog > 0)
+			on_watchdog(run.loop, &run.watchdog, 0);
+	}
+	if (m->stopping && run.phase == PHASE_RUNNING) {
+		log_debug("notify: STOPPING=1");
+		publish(GATE_STOPPING, 0, NULL);
+		notify_upward_send("STOPPING=1");
+		run.ready = true; /* never announce ready after stopping */
+	}
+	if (m->ready) {
+		log_debug("notify: READY=1 from pid %d", sender);
+		meet(PROBE_NOTIFY);
+	}
+}
+
+static void start_program(void)
+{
+	struct spawn_req req = {
+		.argv = run.o->argv,
+		.envp = run.program_env,
+		.own_group = true,
+		.stdin_fd = -1,
+		.stdout_fd = -1,
+		.stderr_fd = -1,
+	};
+	int exec_errno;
+
+	memcpy(req.pid_env, run.pid_env, sizeof(req.pid_env));
+	run.child = spawn_start(&req, &exec_errno);
+	if (run.child < 0) {
+		log_error("cannot start %s: %s", run.o->argv[0], strerror(errno));
+		publish(GATE_EXITED, BATON_EXIT_OSERR, NULL);
+		finish(BATON_EXIT_OSERR);
+		return;
+	}
+	if (exec_errno) {
+		int code = spawn_exec_exit_code(exec_errno);
+
+		errno = exec_errno;
+		log_error("cannot execute '%s': %s", run.o->argv[0], strerror(errno));
+		publish(GATE_EXITED, code, NULL);
+		finish(code);
+		return;
+	}
+	run.main_pid = run.child;
+	run.phase = PHASE_RUNNING;
+	reaper_watch(run.child, program_exited, NULL);
+	if (run.ordering)
+		log_info("started %s (pid %d)", run.o->argv[0], run.child);
+	else
+		log_debug("started %s (pid %d)", run.o->argv[0], run.child);
+	if (run.o->watchdog > 0) {
+		ev_timer_init(&run.watchdog, on_watchdog, 0, run.o->watchdog);
+		ev_timer_again(run.loop, &run.watchdog);
+	}
+	if (probe_start(run.loop, run.o->ready_on, run.o->n_ready_on, run.helper_env,
+			on_probe_ready) < 0)
+		log_error("cannot start readiness probes: %s", strerror(errno));
+	meet(PROBE_STARTED);
+}
+
+static void on_jitter(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	start_program();
+}
+
+static void dependencies_ready(void)
+{
+	uint32_t r = 0;
+
+	if (run.o->jitter_ms == 0) {
+		start_program();
+		return;
+	}
+	if (getrandom(&r, sizeof(r), 0) < 0)
+		r = (uint32_t)getpid();
+	run.phase = PHASE_JITTER;
+	ev_timer_init(&run.jitter, on_jitter, (double)(r % (run.o->jitter_ms + 1)) / 1000.0, 0);
+	log_debug("jitter: starting PROGRAM in %.3fs", run.jitter.at);
+	ev_timer_start(run.loop, &run.jitter);
+}
+
+static void on_await(bool ready)
+{
+	if (!ready) {
+		publish(GATE_EXITED, BATON_EXIT_TIMEOUT, NULL);
+		finish(BATON_EXIT_TIMEOUT);
+		return;
+	}
+	dependencies_ready();
+}
+
+static bool env_drop(const char *e, bool helper)
+{
+	static const char *const upward[] = {"NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID="};
+
+	for (size_t i = 0; i < sizeof(upward) / sizeof(upward[0]); i++)
+		if (strncmp(e, upward[i], strlen(upward[i])) == 0)
+			return true;
+	(void)helper;
+	return false;
+}
+
+/* PROGRAM's environment: ours, with NOTIFY_SOCKET and the watchdog pointing at baton. */
+static int build_env(void)
+{
+	size_t n = 0, p = 0, h = 0;
+	char listen_pid[32];
+	int np = 0;
+
+	snprintf(listen_pid, sizeof(listen_pid), "LISTEN_PID=%d", (int)getpid());
+	while (environ[n])
+		n++;
+	run.program_env = calloc(n + 4, sizeof(char *));
+	run.helper_env = calloc(n + 1, sizeof(char *));
+	if (!run.program_env || !run.helper_env)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (env_drop(environ[i], false))
+			continue;
+		run.helper_env[h++] = environ[i];
+		/* Socket activation: the fds were meant for PROGRAM, so LISTEN_PID must be its pid. */
+		if (strcmp(environ[i], listen_pid) == 0) {
+			char *s = calloc(1, 32);
+
+			if (!s)
+				return -1;
+			strcpy(s, "LISTEN_PID=");
+			run.pid_env[np++] = run.program_env[p++] = s;
+			continue;
+		}
+		run.program_env[p++] = environ[i];
+	}
+	if (notify_server_env())
+		run.program_env[p++] = (char *)notify_server_env();
+	if (run.o->watchdog > 0) {
+		char *usec = calloc(1, 48), *pid = calloc(1, 32);
+
+		if (!usec || !pid)
+			return -1;
+		snprintf(usec, 48, "WATCHDOG_USEC=%llu",
+			 (unsigned long long)(run.o->watchdog * 1e6));
+		strcpy(pid, "WATCHDOG_PID=");
+		run.program_env[p++] = usec;
+		run.program_env[p++] = pid;
+		run.pid_env[np++] = pid;
+	}
+	return 0;
+}
+
+static bool needs_notify_server(const struct options *o, const char *upward)
+{
+	if (upward || o->watchdog > 0)
+		return true;
+	for (int i = 0; i < o->n_ready_on; i++)
+		if (o->ready_on[i].kind == PROBE_NOTIFY)
+			return true;
+	return false;
+}
+
+int run_main(struct options *o)
+{
+	const char *upward = getenv("NOTIFY_SOCKET");
+	char err[512];
+	int rc;
+
+	run.o = o;
+	run.ordering = o->name || o->n_after;
+	if (o->n_ready_on == 0) {
+		probe_parse("started", &o->ready_on[0], err, sizeof(err));
+		o->n_ready_on = 1;
+	}
+	for (int i = 0; i < o->n_ready_on; i++)
+		if (probe_resolve(&o->ready_on[i], "/etc/hosts", err, sizeof(err)) < 0) {
+			log_error("--ready-on %s", err);
+			return BATON_EXIT_USAGE;
+		}
+	if (o->pdeath_signal && prctl(PR_SET_PDEATHSIG, o->pdeath_signal, 0, 0, 0) < 0) {
+		log_error("cannot set the parent-death signal: %s", strerror(errno));
+		return BATON_EXIT_OSERR;
+	}
+	if (reaper_setup() < 0) {
+		log_error("cannot become a child subreaper: %s", strerror(errno));
+		return BATON_EXIT_OSERR;
+	}
+	if (spawn_setup() < 0) {
+		log_error("cannot open the working directory: %s", strerror(errno));
+		return BATON_EXIT_OSERR;
+	}
+	run.sig_fd = signals_setup();
+	if (run.sig_fd < 0) {
+		log_error("cannot set up signal handling: %s", strerror(errno));
+		return BATON_EXIT_OSERR;
+	}
+	run.loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
+	if (!run.loop) {
+		log_error("cannot create the event loop");
+		return BATON_EXIT_OSERR;
+	}
+	if (run.ordering && gate_open(o->dir, o->name != NULL, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return BATON_EXIT_OSERR;
+	}
+	if (needs_notify_server(o, upward) && notify_server_start(run.loop, on_notify) < 0) {
+		log_error("cannot create the notify socket: %s", strerror(errno));
+		return BATON_EXIT_OSERR;
+	}
+	if (upward && notify_upward_open(upward) < 0)
+		log_warn("cannot connect to NOTIFY_SOCKET %s: %s", upward, strerror(errno));
+	if (build_env() < 0) {
+		log_error("cannot build PROGRAM's environment: %s", strerror(errno));
+		return BATON_EXIT_OSERR;
+	}
+	if (o->name && gate_claim(o->name, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return errno == EBUSY ? BATON_EXIT_NAME_TAKEN : BATON_EXIT_OSERR;
+	}
+
+	ev_io_init(&run.sig_io, on_signal, run.sig_fd, EV_READ);
+	ev_io_start(run.loop, &run.sig_io);
+	ev_init(&run.grace, on_grace);
+	ev_init(&run.watchdog, on_watchdog);
+
+	run.phase = PHASE_WAITING;
+	rc = o->n_after ? gate_await_start(run.loop, o->after, o->n_after, o->timeout, on_await) : 1;
+	if (rc < 0) {
+		log_error("cannot wait for dependencies: %s", strerror(errno));
+		publish(GATE_EXITED, BATON_EXIT_OSERR, NULL);
+		return BATON_EXIT_OSERR;
+	}
+	if (rc == 1)
+		dependencies_ready();
+	if (run.phase != PHASE_DONE)
+		ev_run(run.loop, 0);
+	return run.exit_code;
+}
