@@ -31,6 +31,16 @@ enum {
 	OPT_READY,
 	OPT_STATUS,
 	OPT_STOPPING,
+	OPT_EXIT_WITH,
+	OPT_CONFIG,
+	OPT_PRE_START,
+	OPT_POST_READY,
+	OPT_PRE_STOP,
+	OPT_POST_EXIT,
+	OPT_HOOKS_DIR,
+	OPT_HOOK_TIMEOUT,
+	OPT_IMAGE,
+	OPT_ENTRYPOINT,
 };
 
 /* Options that can also come from the environment, and their variables. */
@@ -44,6 +54,10 @@ static const struct {
 	{OPT_AFTER, "BATON_AFTER"},	    {OPT_DIR, "BATON_DIR"},
 	{OPT_READY_ON, "BATON_READY_ON"},   {OPT_TIMEOUT, "BATON_TIMEOUT"},
 	{OPT_JITTER, "BATON_JITTER"},	    {OPT_WATCHDOG, "BATON_WATCHDOG"},
+	{OPT_EXIT_WITH, "BATON_EXIT_WITH"}, {OPT_HOOKS_DIR, "BATON_HOOKS_DIR"},
+	{OPT_HOOK_TIMEOUT, "BATON_HOOK_TIMEOUT"}, {OPT_PRE_START, "BATON_PRE_START"},
+	{OPT_POST_READY, "BATON_POST_READY"}, {OPT_PRE_STOP, "BATON_PRE_STOP"},
+	{OPT_POST_EXIT, "BATON_POST_EXIT"},
 };
 
 static const struct option run_options[] = {
@@ -65,6 +79,14 @@ static const struct option run_options[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"jitter", required_argument, NULL, OPT_JITTER},
 	{"watchdog", required_argument, NULL, OPT_WATCHDOG},
+	{"exit-with", required_argument, NULL, OPT_EXIT_WITH},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"pre-start", required_argument, NULL, OPT_PRE_START},
+	{"post-ready", required_argument, NULL, OPT_POST_READY},
+	{"pre-stop", required_argument, NULL, OPT_PRE_STOP},
+	{"post-exit", required_argument, NULL, OPT_POST_EXIT},
+	{"hooks-dir", required_argument, NULL, OPT_HOOKS_DIR},
+	{"hook-timeout", required_argument, NULL, OPT_HOOK_TIMEOUT},
 	{0},
 };
 
@@ -97,9 +119,16 @@ static const struct option install_options[] = {
 	{0},
 };
 
+static const struct option inject_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"image", required_argument, NULL, OPT_IMAGE},
+	{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+	{0},
+};
+
 static const char run_help[] =
 	"Usage: baton [OPTIONS] [--] PROGRAM [ARGS...]\n"
-	"       baton wait|status|notify|install ... (see baton COMMAND --help)\n"
+	"       baton wait|status|notify|install|inject ... (see baton COMMAND --help)\n"
 	"\n"
 	"Runs PROGRAM as a container's init: forwards signals, reaps zombies, passes PROGRAM's exit\n"
 	"status through, and stops everything within a grace period. With --name and --after it\n"
@@ -124,6 +153,16 @@ static const char run_help[] =
 	"      --timeout SECONDS   give up waiting for --after (exit 124); default: wait forever\n"
 	"      --jitter MS         sleep a random 0..MS ms before starting PROGRAM\n"
 	"      --watchdog SECONDS  stop PROGRAM when it stops sending WATCHDOG=1 for this long\n"
+	"      --exit-with NAME    stop PROGRAM and exit 0 once NAME has exited (or is gone)\n"
+	"\n"
+	"Hooks (run from the loop; see the README):\n"
+	"      --pre-start CMD     before PROGRAM starts, after --after is ready; failure aborts\n"
+	"      --post-ready CMD    after this container was published ready\n"
+	"      --pre-stop CMD      on TERM/INT, before the signal is forwarded\n"
+	"      --post-exit CMD     after PROGRAM exited (BATON_EXIT_STATUS)\n"
+	"      --hooks-dir DIR     also run the executables in DIR/PHASE/, in lexical order\n"
+	"      --hook-timeout SECONDS  kill a hook after this long (default 30)\n"
+	"      --config FILE       read options, command and hooks from a YAML file\n"
 	"\n"
 	"Logging (stderr only):\n"
 	"  -v, --verbose           debug: every forwarded signal and reaped pid\n"
@@ -132,13 +171,14 @@ static const char run_help[] =
 	"  -h, --help              this text\n"
 	"  -V, --version           baton's version\n"
 	"\n"
-	"Each option also reads BATON_<OPTION> from the environment (BATON_NAME, BATON_AFTER,\n"
-	"BATON_DIR, BATON_READY_ON, BATON_TIMEOUT, BATON_GRACE, BATON_JITTER, BATON_WATCHDOG,\n"
-	"BATON_GROUP, BATON_REMAP_EXIT, BATON_MAP_SIGNAL, BATON_LOG_LEVEL); the command line wins.\n"
+	"Each option with a value also reads BATON_<OPTION> from the environment (BATON_NAME,\n"
+	"BATON_AFTER, BATON_DIR, BATON_READY_ON, BATON_TIMEOUT, BATON_CONFIG, ...; BATON_GROUP=1\n"
+	"for -g). The command line wins over the environment, which wins over --config.\n"
 	"\n"
 	"Exit status: PROGRAM's own, or 128+N when it was killed by signal N; 126 PROGRAM not\n"
 	"executable, 127 PROGRAM not found, 64 usage error, 71 system error, 73 NAME already\n"
-	"published by a live baton, 124 --timeout reached.\n";
+	"published by a live baton, 78 bad --config file, 79 a pre-start hook failed,\n"
+	"124 --timeout reached.\n";
 
 static const char wait_help[] =
 	"Usage: baton wait [--dir DIR] [--timeout SECONDS] NAME...\n"
@@ -151,7 +191,8 @@ static const char status_help[] =
 	"Usage: baton status [--dir DIR] [--json] [NAME...]\n"
 	"\n"
 	"Prints every record in DIR (default " GATE_DEFAULT_DIR ", or BATON_DIR): name, state\n"
-	"(starting, ready, stopping, exited CODE, done, gone, invalid), since when, incarnation.\n"
+	"(starting, ready, stopping, exited CODE, done, gone, invalid; none: no record yet),\n"
+	"since when, incarnation. Creates nothing.\n"
 	"With NAMEs, prints those and exits 0 only if all are ready (1 otherwise), so it works as\n"
 	"an exec probe. 64 usage error, 71 system error.\n";
 
@@ -160,6 +201,26 @@ static const char notify_help[] =
 	"\n"
 	"Sends a notification to the baton that started this program (NOTIFY_SOCKET), and waits\n"
 	"until it was processed. Exit status: 0 sent, 64 usage error, 71 not sent.\n";
+
+static const char inject_help[] =
+	"Usage: baton inject [--image IMAGE] [--entrypoint CONTAINER=CMD]... [FILE|-]\n"
+	"\n"
+	"Reads Kubernetes YAML (FILE or stdin) and writes it to stdout with every pod template\n"
+	"(Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) prepared for baton:\n"
+	"an init container installs baton into an emptyDir, and every container runs under it,\n"
+	"ordered by the pod template's annotations:\n"
+	"  baton.dev/after.CONTAINER: A,B      start CONTAINER once A and B are ready\n"
+	"  baton.dev/ready-on.CONTAINER: SPEC  when CONTAINER is ready (--ready-on; one a line)\n"
+	"  baton.dev/exit-with.CONTAINER: NAME stop CONTAINER (exit 0) once NAME has exited\n"
+	"  baton.dev/inject: \"false\"           leave this workload alone\n"
+	"\n"
+	"      --image IMAGE       the init container's image, with baton on its PATH\n"
+	"                          (default localhost/baton:latest)\n"
+	"      --entrypoint CONTAINER=CMD  the program of a container that has no command in\n"
+	"                          the manifest (its image's entrypoint; split on blanks)\n"
+	"\n"
+	"Injecting again changes nothing. Comments are not kept. Exit status: 0 done, 64 usage\n"
+	"error, 65 the input cannot be injected (nothing written), 71 I/O error.\n";
 
 static const char install_help[] =
 	"Usage: baton install DIR\n"
@@ -178,6 +239,8 @@ const char *cli_help(enum cli_command command)
 		return notify_help;
 	case CLI_INSTALL:
 		return install_help;
+	case CLI_INJECT:
+		return inject_help;
 	default:
 		return run_help;
 	}
@@ -193,6 +256,10 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* One line, whatever the bad value held. */
+	for (char *p = err; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = '?';
 	return -1;
 }
 
@@ -215,18 +282,25 @@ int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 int cli_parse_seconds(const char *s, double *out)
 {
-	char *end;
-	double v;
+	double v = 0, scale = 1;
+	bool dot = false;
+	int digits = 0;
 
-	/* Plain decimal only: no sign, exponent, hex, inf or nan. */
-	for (const char *p = s; *p; p++)
-		if ((*p < '0' || *p > '9') && *p != '.')
+	/* Plain decimal only: no sign, exponent, hex, inf or nan (and no strtod, for size). */
+	for (; *s; s++) {
+		if (*s == '.' && !dot && digits > 0) {
+			dot = true;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || digits >= 18)
 			return -1;
-	if (!*s || *s == '.')
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v < 0 || v > CLI_MAX_SECONDS)
+		digits++;
+		if (dot)
+			v += (*s - '0') * (scale /= 10);
+		else
+			v = v * 10 + (*s - '0');
+	}
+	if (digits == 0 || v > CLI_MAX_SECONDS)
 		return -1;
 	*out = v;
 	return 0;
@@ -262,12 +336,14 @@ static int split_commas(const char *s, const char *what, char *err, size_t errle
 				    char *err, size_t errlen),
 			struct options *o)
 {
+	const char *all = s;
+
 	for (;;) {
 		const char *comma = strchr(s, ',');
 		size_t len = comma ? (size_t)(comma - s) : strlen(s);
 
 		if (len == 0)
-			return fail(err, errlen, "%s: empty item in '%s'", what, s);
+			return fail(err, errlen, "%s: empty item in '%s'", what, all);
 		if (each(o, s, len, what, err, errlen) < 0)
 			return -1;
 		if (!comma)
@@ -436,6 +512,56 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 		o->n_ready_on++;
 		return 0;
 	}
+	case OPT_EXIT_WITH:
+		if (!gate_name_valid(v))
+			return fail(err, errlen,
+				    "%s: '%s' is not a valid name (1-63 of a-z, 0-9, '-', starting "
+				    "and ending with a letter or digit)",
+				    what, v);
+		o->exit_with = v;
+		return 0;
+	case OPT_CONFIG:
+		o->config = v;
+		return 0;
+	case OPT_PRE_START:
+	case OPT_POST_READY:
+	case OPT_PRE_STOP:
+	case OPT_POST_EXIT: {
+		enum hook_phase phase = (enum hook_phase)(id - OPT_PRE_START);
+
+		if (!*v)
+			return fail(err, errlen, "%s: empty command", what);
+		if (o->n_hooks[phase] == CLI_MAX_HOOKS)
+			return fail(err, errlen, "%s: more than %d hooks", what, CLI_MAX_HOOKS);
+		o->hooks[phase][o->n_hooks[phase]++] = v;
+		return 0;
+	}
+	case OPT_HOOKS_DIR:
+		if (!*v)
+			return fail(err, errlen, "%s: empty directory", what);
+		o->hooks_dir = v;
+		return 0;
+	case OPT_HOOK_TIMEOUT:
+		if (parse_seconds_opt(what, v, &o->hook_timeout, err, errlen) < 0)
+			return -1;
+		if (o->hook_timeout == 0)
+			return fail(err, errlen, "%s: must be more than 0", what);
+		return 0;
+	case OPT_IMAGE:
+		if (!*v || strchr(v, ' '))
+			return fail(err, errlen, "%s: '%s' is not an image reference", what, v);
+		o->inject_image = v;
+		return 0;
+	case OPT_ENTRYPOINT: {
+		const char *eq = strchr(v, '=');
+
+		if (!eq || eq == v || !eq[1])
+			return fail(err, errlen, "%s: '%s' is not CONTAINER=CMD", what, v);
+		if (o->n_entrypoints == CLI_MAX_ENTRYPOINTS)
+			return fail(err, errlen, "%s: more than %d", what, CLI_MAX_ENTRYPOINTS);
+		o->entrypoints[o->n_entrypoints++] = v;
+		return 0;
+	}
 	case OPT_JSON:
 		o->json = true;
 		return 0;
@@ -455,6 +581,90 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 	return fail(err, errlen, "%s: unhandled option", what);
 }
 
+static enum cli_command subcommand(const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum cli_command command;
+	} table[] = {
+		{"wait", CLI_WAIT},
+		{"status", CLI_STATUS},
+		{"notify", CLI_NOTIFY},
+		{"install", CLI_INSTALL},
+		{"inject", CLI_INJECT},
+	};
+
+	for (size_t i = 0; arg && i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(arg, table[i].name) == 0)
+			return table[i].command;
+	return CLI_RUN;
+}
+
+/* Where a setting came from; a later source replaces, not extends, an earlier one's lists. */
+enum source { SOURCE_DEFAULT, SOURCE_CONFIG, SOURCE_ENV, SOURCE_ARGV };
+
+struct parse_ctx {
+	struct options *o;
+	enum source list_source[8];
+	char *err;
+	size_t errlen;
+};
+
+static int list_index(int id)
+{
+	switch (id) {
+	case OPT_AFTER:
+		return 0;
+	case OPT_READY_ON:
+		return 1;
+	case 'e':
+		return 2;
+	case 'r':
+		return 3;
+	case OPT_PRE_START:
+	case OPT_POST_READY:
+	case OPT_PRE_STOP:
+	case OPT_POST_EXIT:
+		return 4 + id - OPT_PRE_START;
+	default:
+		return -1;
+	}
+}
+
+static void list_clear(struct options *o, int id)
+{
+	switch (id) {
+	case OPT_AFTER:
+		o->n_after = 0;
+		break;
+	case OPT_READY_ON:
+		o->n_ready_on = 0;
+		break;
+	case 'e':
+		memset(o->remap_exit, 0, sizeof(o->remap_exit));
+		break;
+	case 'r':
+		o->n_maps = 0;
+		break;
+	default:
+		o->n_hooks[id - OPT_PRE_START] = 0;
+		break;
+	}
+}
+
+/* apply(), after clearing a list the first time a higher-precedence source sets it. */
+static int apply_from(struct parse_ctx *ctx, enum source source, int id, const char *v,
+		      const char *what)
+{
+	int li = list_index(id);
+
+	if (li >= 0 && ctx->list_source[li] < source) {
+		list_clear(ctx->o, id);
+		ctx->list_source[li] = source;
+	}
+	return apply(ctx->o, id, v, what, ctx->err, ctx->errlen);
+}
+
 static const char *env_get(char *const *envp, const char *var)
 {
 	size_t len = strlen(var);
@@ -465,7 +675,7 @@ static const char *env_get(char *const *envp, const char *var)
 	return NULL;
 }
 
-static int apply_env(struct options *o, char *const *envp, bool all, char *err, size_t errlen)
+static int apply_env(struct parse_ctx *ctx, char *const *envp, bool all)
 {
 	for (size_t i = 0; i < sizeof(env_options) / sizeof(env_options[0]); i++) {
 		const char *v = env_get(envp, env_options[i].var);
@@ -478,10 +688,61 @@ static int apply_env(struct options *o, char *const *envp, bool all, char *err, 
 		/* An empty variable is as if it were unset. */
 		if (!*v)
 			continue;
-		if (apply(o, env_options[i].id, v, env_options[i].var, err, errlen) < 0)
+		if (apply_from(ctx, SOURCE_ENV, env_options[i].id, v, env_options[i].var) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* The options a configuration file may set: every run option with a value, and group. */
+static int config_option(const char *key)
+{
+	for (const struct option *t = run_options; t->name; t++)
+		if (strcmp(t->name, key) == 0 && t->val != OPT_CONFIG &&
+		    (t->has_arg == required_argument || t->val == 'g'))
+			return t->val;
+	return -1;
+}
+
+static int apply_config(struct parse_ctx *ctx, const struct config *cfg)
+{
+	for (int i = 0; i < cfg->n_items; i++) {
+		const struct config_item *it = &cfg->items[i];
+		int id = config_option(it->key);
+		char what[512];
+
+		snprintf(what, sizeof(what), "%s:%d:%d: %s", cfg->file, it->line, it->column,
+			 it->key);
+		if (id < 0)
+			return fail(ctx->err, ctx->errlen, "%s:%d:%d: unknown key '%s'", cfg->file,
+				    it->line, it->column, it->key);
+		if (apply_from(ctx, SOURCE_CONFIG, id, it->value, what) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+const char *cli_hook_phase_name(enum hook_phase phase)
+{
+	static const char *const names[HOOK_PHASES] = {"pre-start", "post-ready", "pre-stop",
+						       "post-exit"};
+
+	return phase < HOOK_PHASES ? names[phase] : "?";
+}
+
+const char *cli_config_path(int argc, char **argv, char *const *envp)
+{
+	const char *path = env_get(envp, "BATON_CONFIG");
+	int c;
+
+	if (argc > 1 && subcommand(argv[1]) != CLI_RUN)
+		return NULL;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hVvqge:r:sp:", run_options, NULL)) != -1)
+		if (c == OPT_CONFIG)
+			path = optarg;
+	return path && *path ? path : NULL;
 }
 
 static void defaults(struct options *o)
@@ -491,39 +752,24 @@ static void defaults(struct options *o)
 	o->grace = 10;
 	o->timeout = -1;
 	o->dir = GATE_DEFAULT_DIR;
+	o->hook_timeout = 30;
 }
 
-static enum cli_command subcommand(const char *arg)
-{
-	static const struct {
-		const char *name;
-		enum cli_command command;
-	} table[] = {
-		{"wait", CLI_WAIT},
-		{"status", CLI_STATUS},
-		{"notify", CLI_NOTIFY},
-		{"install", CLI_INSTALL},
-	};
 
-	for (size_t i = 0; arg && i < sizeof(table) / sizeof(table[0]); i++)
-		if (strcmp(arg, table[i].name) == 0)
-			return table[i].command;
-	return CLI_RUN;
-}
-
-int cli_parse(struct options *o, int argc, char **argv, char *const *envp, char *err,
-	      size_t errlen)
+int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const struct config *cfg,
+	      char *err, size_t errlen)
 {
 	enum cli_command command = argc > 1 ? subcommand(argv[1]) : CLI_RUN;
 	const struct option *table = run_options;
 	const char *shortopts = "+hVvqge:r:sp:";
-	bool cleared_after = false, cleared_ready_on = false, cleared_remap = false,
-	     cleared_maps = false;
+	struct parse_ctx ctx = {.o = o, .err = err, .errlen = errlen};
 	int c, longindex;
 
 	defaults(o);
 	o->command = command;
-	if (apply_env(o, envp, command == CLI_RUN, err, errlen) < 0)
+	if (cfg && command == CLI_RUN && apply_config(&ctx, cfg) < 0)
+		return -1;
+	if (apply_env(&ctx, envp, command == CLI_RUN) < 0)
 		return -1;
 	switch (command) {
 	case CLI_WAIT:
@@ -542,6 +788,10 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, char 
 		table = install_options;
 		shortopts = "+h";
 		break;
+	case CLI_INJECT:
+		table = inject_options;
+		shortopts = "+h";
+		break;
 	default:
 		break;
 	}
@@ -558,6 +808,17 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, char 
 		if (c == '?' || c == ':') {
 			const char *bad = argv[optind - 1];
 
+			/* A long option's error sets optopt to its val, not to a character. */
+			if (optopt && strncmp(bad, "--", 2) == 0) {
+				size_t len = strcspn(bad + 2, "=");
+
+				for (const struct option *t = table; t->name; t++)
+					if (t->val == optopt && strncmp(bad + 2, t->name, len) == 0)
+						return fail(err, errlen,
+							    bad[2 + len] ? "option '%.*s' takes no value"
+									 : "option '%.*s' needs a value",
+							    (int)len + 2, bad);
+			}
 			if (optopt && (c == ':' || strchr(shortopts, optopt)))
 				return fail(err, errlen, "option '-%c' needs a value", optopt);
 			if (optopt)
@@ -579,25 +840,11 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, char 
 			o->command = CLI_VERSION;
 			return 0;
 		}
-		/* The command line replaces, not extends, lists set in the environment. */
-		if (c == OPT_AFTER && !cleared_after) {
-			o->n_after = 0;
-			cleared_after = true;
-		} else if (c == OPT_READY_ON && !cleared_ready_on) {
-			o->n_ready_on = 0;
-			cleared_ready_on = true;
-		} else if (c == 'e' && !cleared_remap) {
-			memset(o->remap_exit, 0, sizeof(o->remap_exit));
-			cleared_remap = true;
-		} else if (c == 'r' && !cleared_maps) {
-			o->n_maps = 0;
-			cleared_maps = true;
-		}
 		if (longindex >= 0)
 			snprintf(what, sizeof(what), "--%s", table[longindex].name);
 		else
 			snprintf(what, sizeof(what), "-%c", c < 256 ? c : '?');
-		if (apply(o, c, optarg, what, err, errlen) < 0)
+		if (apply_from(&ctx, SOURCE_ARGV, c, optarg, what) < 0)
 			return -1;
 	}
 	argc -= optind;
@@ -605,10 +852,16 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, char 
 
 	switch (command) {
 	case CLI_RUN:
-		if (argc == 0)
+		if (argc == 0 && cfg && cfg->command)
+			o->argv = cfg->command;
+		else if (argc == 0)
 			return fail(err, errlen,
 				    "no PROGRAM given (usage: baton [OPTIONS] -- PROGRAM [ARGS...])");
-		o->argv = argv;
+		else
+			o->argv = argv;
+		if (o->exit_with && o->name && strcmp(o->exit_with, o->name) == 0)
+			return fail(err, errlen, "--exit-with: '%s' is this container's own name",
+				    o->name);
 		for (int i = 0; o->name && i < o->n_after; i++)
 			if (strcmp(o->after[i], o->name) == 0)
 				return fail(err, errlen, "--after: '%s' cannot wait for itself",
@@ -637,6 +890,11 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, char 
 		if (!*argv[0])
 			return fail(err, errlen, "install: empty DIR");
 		o->install_dir = argv[0];
+		return 0;
+	case CLI_INJECT:
+		if (argc > 1)
+			return fail(err, errlen, "inject: give at most one FILE");
+		o->inject_file = argc ? argv[0] : NULL;
 		return 0;
 	default:
 		return 0;

@@ -13,9 +13,23 @@
 #include <stddef.h>
 
 #define CLI_MAX_MAPS 16
+#define CLI_MAX_HOOKS 16
+#define CLI_MAX_ENTRYPOINTS 32
 #define CLI_MAX_SECONDS 31536000.0 /* a year */
 
-enum cli_command { CLI_RUN, CLI_WAIT, CLI_STATUS, CLI_NOTIFY, CLI_INSTALL, CLI_HELP, CLI_VERSION };
+enum cli_command {
+	CLI_RUN,
+	CLI_WAIT,
+	CLI_STATUS,
+	CLI_NOTIFY,
+	CLI_INSTALL,
+	CLI_INJECT,
+	CLI_HELP,
+	CLI_VERSION,
+};
+
+/* Lifecycle hook phases, in the order they happen. */
+enum hook_phase { HOOK_PRE_START, HOOK_POST_READY, HOOK_PRE_STOP, HOOK_POST_EXIT, HOOK_PHASES };
 
 struct signal_map {
 	int from;
@@ -42,6 +56,12 @@ struct options {
 	double timeout;			/* < 0: wait forever */
 	unsigned jitter_ms;
 	double watchdog;		/* 0: off */
+	const char *exit_with;		/* stop when this name has exited or is gone */
+	const char *config;		/* --config FILE, already applied */
+	const char *hooks[HOOK_PHASES][CLI_MAX_HOOKS];
+	int n_hooks[HOOK_PHASES];
+	const char *hooks_dir;
+	double hook_timeout;
 	char **argv;			/* PROGRAM and its arguments */
 	/* wait, status */
 	bool json;
@@ -53,14 +73,43 @@ struct options {
 	const char *notify_status;
 	/* install */
 	const char *install_dir;
+	/* inject */
+	const char *inject_image;
+	const char *inject_file;	/* NULL or "-": stdin */
+	const char *entrypoints[CLI_MAX_ENTRYPOINTS];	/* CONTAINER=CMD */
+	int n_entrypoints;
 };
 
 /*
- * Fills *o from argv and envp (command line over environment over defaults). Returns 0, or -1
- * with one line in err. argv and envp must outlive *o: it points into them.
+ * Settings from a configuration file, applied after the defaults and before the environment.
+ * Each item is an option's long name and its value as text, with where it came from; list
+ * values are several items with the same key. command is PROGRAM's argv, or NULL.
  */
-int cli_parse(struct options *o, int argc, char **argv, char *const *envp, char *err,
-	      size_t errlen);
+struct config_item {
+	const char *key;
+	const char *value;
+	int line;
+	int column;
+};
+
+struct config {
+	const char *file;
+	struct config_item *items;
+	int n_items;
+	char **command;
+};
+
+/*
+ * Fills *o from argv, envp and an optional configuration (command line over environment over
+ * configuration file over defaults). Returns 0, or -1 with one line in err (for a bad file
+ * setting: "FILE:LINE:COLUMN: ..."). argv, envp and cfg must outlive *o: it points into them.
+ */
+int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const struct config *cfg,
+	      char *err, size_t errlen);
+/* The --config FILE (or BATON_CONFIG) of a run command line, without parsing the rest. */
+const char *cli_config_path(int argc, char **argv, char *const *envp);
+/* "pre-start", "post-ready", "pre-stop", "post-exit". */
+const char *cli_hook_phase_name(enum hook_phase phase);
 /* The --help text of a command, for stdout. */
 const char *cli_help(enum cli_command command);
 /* Pure value parsers, shared with the config file. -1 when invalid. */

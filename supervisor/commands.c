@@ -8,6 +8,7 @@
 
 #include "gate.h"
 #include "log.h"
+#include "loop.h"
 #include "notify.h"
 #include "signals.h"
 
@@ -63,7 +64,7 @@ int commands_wait(const struct options *o)
 		return BATON_EXIT_OSERR;
 	}
 	waiting.sig_fd = signals_setup();
-	waiting.loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
+	waiting.loop = loop_new();
 	if (waiting.sig_fd < 0 || !waiting.loop) {
 		log_error("cannot set up the event loop: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
@@ -119,12 +120,15 @@ int commands_status(const struct options *o)
 	struct timespec now;
 	char err[512];
 
-	if (gate_open(o->dir, false, err, sizeof(err)) < 0) {
+	/* A reader creates nothing: no DIR yet simply means no records yet. */
+	int rc = gate_open_existing(o->dir, err, sizeof(err));
+
+	if (rc < 0) {
 		log_error("%s", err);
 		return BATON_EXIT_OSERR;
 	}
 	if (n == 0) {
-		n = gate_list(all, 256);
+		n = rc == 1 ? 0 : gate_list(all, 256);
 		if (n < 0) {
 			log_error("cannot list %s: %s", o->dir, strerror(errno));
 			return BATON_EXIT_OSERR;
@@ -170,9 +174,11 @@ int commands_status(const struct options *o)
 			}
 			printf("}");
 		} else {
-			printf("%-24s %-12s %-8s %-32s %s\n", names[i], state, since,
-			       v.state > GATE_INVALID ? v.rec.incarnation : "-",
-			       v.state == GATE_INVALID ? v.why : v.rec.status);
+			const char *text = v.state == GATE_INVALID ? v.why : v.rec.status;
+
+			printf("%-24s %-12s %-8s %-32s%s%s\n", names[i], state, since,
+			       v.state > GATE_INVALID ? v.rec.incarnation : "-", *text ? " " : "",
+			       text);
 		}
 	}
 	if (o->json)

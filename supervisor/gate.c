@@ -204,9 +204,11 @@ int gate_record_parse(const char *buf, size_t len, struct gate_record *r, char *
 		seen[k] = true;
 		switch (k) {
 		case K_VERSION:
+			/* Echo digits only: `baton status` prints the reason to a terminal. */
+			if ((vlen != 1 || v[0] != '1') && all_digits(v, vlen) && vlen <= 16)
+				return fail(err, errlen, "unknown version %.*s", (int)vlen, v);
 			if (vlen != 1 || v[0] != '1')
-				return fail(err, errlen, "unknown version %.*s",
-					    (int)(vlen > 16 ? 16 : vlen), v);
+				return fail(err, errlen, "unknown version");
 			break;
 		case K_NAME:
 			if (vlen > GATE_NAME_MAX)
@@ -217,9 +219,11 @@ int gate_record_parse(const char *buf, size_t len, struct gate_record *r, char *
 				return fail(err, errlen, "invalid name");
 			break;
 		case K_INCARNATION:
-			if (vlen != GATE_INCARNATION_LEN ||
-			    strspn(v, "0123456789abcdef") < GATE_INCARNATION_LEN)
+			if (vlen != GATE_INCARNATION_LEN)
 				return fail(err, errlen, "invalid incarnation");
+			for (size_t i = 0; i < vlen; i++)
+				if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f')))
+					return fail(err, errlen, "invalid incarnation");
 			memcpy(r->incarnation, v, vlen);
 			r->incarnation[vlen] = '\0';
 			break;
@@ -401,6 +405,17 @@ int gate_open(const char *dir, bool writable, char *err, size_t errlen)
 	return bell_open(writable, err, errlen);
 }
 
+int gate_open_existing(const char *dir, char *err, size_t errlen)
+{
+	snprintf(dir_path, sizeof(dir_path), "%s", dir);
+	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0 && errno == ENOENT)
+		return 1;
+	if (dir_fd < 0)
+		return fail(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+	return 0;
+}
+
 const char *gate_dir(void)
 {
 	return dir_path;
@@ -520,6 +535,8 @@ int gate_read(const char *name, struct gate_view *v)
 	char buf[GATE_RECORD_MAX + 1];
 
 	memset(v, 0, sizeof(*v));
+	if (dir_fd < 0)
+		return 0; /* no directory: no record */
 	for (int tries = 0; tries < 16; tries++) {
 		struct stat st, now;
 		ssize_t n;
@@ -793,4 +810,98 @@ void gate_await_stop(void)
 	ev_async_stop(aw.loop, &aw.async);
 	ev_timer_stop(aw.loop, &aw.progress);
 	ev_timer_stop(aw.loop, &aw.timeout);
+}
+
+/* Watching one name for its end (--exit-with). */
+
+static struct {
+	struct ev_loop *loop;
+	char name[GATE_NAME_MAX + 1];
+	void (*changed)(void);
+	ev_async async;
+	bool active;
+} watch;
+
+static unsigned watch_generation;
+
+static void *watch_thread(void *p)
+{
+	unsigned generation = (unsigned)(uintptr_t)p;
+	ino_t done_ino = 0, told_ino = 0;
+
+	while (__atomic_load_n(&watch_generation, __ATOMIC_SEQ_CST) == generation) {
+		uint32_t seen = __atomic_load_n(bell, __ATOMIC_SEQ_CST);
+		int fd = openat(dir_fd, watch.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		struct stat st;
+
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_ino != done_ino) {
+			/*
+			 * A record published since the loop last looked (it reads after our previous
+			 * send): tell it before blocking, or that publish goes unseen until this
+			 * record's owner replaces it or dies.
+			 */
+			if (st.st_ino != told_ino) {
+				told_ino = st.st_ino;
+				ev_async_send(watch.loop, &watch.async);
+			}
+			/* Returns once this record's owner replaced it or died. */
+			while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
+				;
+			flock(fd, LOCK_UN);
+			done_ino = st.st_ino;
+		} else {
+			/* No live record to block on: wait for the next publish. */
+			syscall(SYS_futex, bell, FUTEX_WAIT, seen, NULL, NULL, 0);
+		}
+		if (fd >= 0)
+			close(fd);
+		ev_async_send(watch.loop, &watch.async);
+	}
+	return NULL;
+}
+
+static void on_watch(struct ev_loop *loop, ev_async *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	if (watch.active)
+		watch.changed();
+}
+
+int gate_watch_start(struct ev_loop *loop, const char *name, void (*changed)(void))
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	int rc;
+
+	gate_watch_stop();
+	watch.loop = loop;
+	watch.changed = changed;
+	snprintf(watch.name, sizeof(watch.name), "%s", name);
+	ev_async_init(&watch.async, on_watch);
+	ev_async_start(loop, &watch.async);
+	watch.active = true;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&thread, &attr, watch_thread,
+			    (void *)(uintptr_t)__atomic_add_fetch(&watch_generation, 1,
+								 __ATOMIC_SEQ_CST));
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		gate_watch_stop();
+		errno = rc;
+		return -1;
+	}
+	return 0;
+}
+
+void gate_watch_stop(void)
+{
+	if (!watch.active)
+		return;
+	watch.active = false;
+	__atomic_add_fetch(&watch_generation, 1, __ATOMIC_SEQ_CST);
+	ev_async_stop(watch.loop, &watch.async);
 }

@@ -74,6 +74,9 @@ void gate_view_describe(const struct gate_view *v, const struct timespec *now, c
  * existing bell is fine. -1 with a message in err.
  */
 int gate_open(const char *dir, bool writable, char *err, size_t errlen);
+/* For readers that never wait (baton status): opens DIR and creates nothing. 1 when DIR does
+ * not exist, -1 with a message in err. */
+int gate_open_existing(const char *dir, char *err, size_t errlen);
 const char *gate_dir(void);
 /* Claims NAME for this process. -1 with errno EBUSY when another live baton holds it. */
 int gate_claim(const char *name, char *err, size_t errlen);
@@ -95,5 +98,13 @@ int gate_list(char names[][GATE_NAME_MAX + 1], int max);
 int gate_await_start(struct ev_loop *loop, char names[][GATE_NAME_MAX + 1], int n, double timeout,
 		     void (*done)(bool ready));
 void gate_await_stop(void);
+
+/*
+ * Calls changed() from the loop whenever NAME's record may have changed: after every publish,
+ * and when its owner dies, which publishes nothing (a helper thread blocks on the record's
+ * lock, and on the bell while there is no live record). No polling.
+ */
+int gate_watch_start(struct ev_loop *loop, const char *name, void (*changed)(void));
+void gate_watch_stop(void);
 
 #endif

@@ -67,8 +67,34 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (n > (int)sizeof(buf) - 2)
 		n = (int)sizeof(buf) - 2;
+	/* One message, one line: a name or value from outside cannot break it up. */
+	for (int i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
+			buf[i] = '?';
 	buf[n++] = '\n';
 	/* A failed or short write to stderr has nowhere to be reported. */
+	if (write(STDERR_FILENO, buf, (size_t)n) < 0)
+		(void)0;
+	errno = saved;
+}
+
+void log_line_from(const char *who, const char *line, size_t len)
+{
+	int saved = errno;
+	char buf[1024];
+	int n;
+
+	if (log_name[0])
+		n = snprintf(buf, sizeof(buf), "baton[%s]: %s: ", log_name, who);
+	else
+		n = snprintf(buf, sizeof(buf), "baton: %s: ", who);
+	if (n < 0 || n > (int)sizeof(buf) - 2)
+		n = 0;
+	if (len > sizeof(buf) - 2 - (size_t)n)
+		len = sizeof(buf) - 2 - (size_t)n;
+	for (size_t i = 0; i < len; i++)
+		buf[n++] = (unsigned char)line[i] < 0x20 && line[i] != '\t' ? '?' : line[i];
+	buf[n++] = '\n';
 	if (write(STDERR_FILENO, buf, (size_t)n) < 0)
 		(void)0;
 	errno = saved;

@@ -5,14 +5,17 @@
  */
 #include "cli.h"
 #include "commands.h"
+#include "config.h"
+#include "inject.h"
 #include "log.h"
 #include "run.h"
 
-#include "config.h"
+#include "build_config.h"
 
 #include <baton/exit.h>
 
 #include <stdio.h>
+#include <string.h>
 
 extern char **environ;
 
@@ -20,9 +23,23 @@ int main(int argc, char **argv)
 {
 	/* Large: struct options holds every name and probe inline, so keep it off the stack. */
 	static struct options o;
-	char err[512];
+	static struct config cfg;
+	const char *config_path = cli_config_path(argc, argv, environ);
+	struct parse_error pe;
+	char err[768];
 
-	if (cli_parse(&o, argc, argv, environ, err, sizeof(err)) < 0) {
+	if (config_path && config_load(config_path, &cfg, &pe) < 0) {
+		config_error_format(&pe, err, sizeof(err));
+		log_error("%s", err);
+		return BATON_EXIT_CONFIG;
+	}
+	if (cli_parse(&o, argc, argv, environ, config_path ? &cfg : NULL, err, sizeof(err)) < 0) {
+		/* A bad value from the file is the file's fault: its own exit code. */
+		if (config_path && strncmp(err, config_path, strlen(config_path)) == 0 &&
+		    err[strlen(config_path)] == ':') {
+			log_error("%s", err);
+			return BATON_EXIT_CONFIG;
+		}
 		log_error("%s (see baton --help)", err);
 		return BATON_EXIT_USAGE;
 	}
@@ -46,6 +63,8 @@ int main(int argc, char **argv)
 		return commands_notify(&o);
 	case CLI_INSTALL:
 		return commands_install(&o);
+	case CLI_INJECT:
+		return inject_main(&o);
 	case CLI_RUN:
 		break;
 	}

@@ -121,10 +121,13 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, s
 		} else if (key_is(l, klen, "MAINPID")) {
 			long pid = 0;
 
-			if (vlen == 0 || vlen > 10 || strspn(v, "0123456789") < vlen)
+			if (vlen == 0 || vlen > 10)
 				return fail(err, errlen, "bad MAINPID value");
-			for (size_t i = 0; i < vlen; i++)
+			for (size_t i = 0; i < vlen; i++) {
+				if (v[i] < '0' || v[i] > '9')
+					return fail(err, errlen, "bad MAINPID value");
 				pid = pid * 10 + (v[i] - '0');
+			}
 			if (pid <= 0 || pid > 0x7fffffffL)
 				return fail(err, errlen, "bad MAINPID value");
 			m->mainpid = (pid_t)pid;

@@ -7,6 +7,7 @@
  */
 #include "probe.h"
 
+#include "cli.h"
 #include "log.h"
 #include "reaper.h"
 #include "spawn.h"
@@ -157,17 +158,11 @@ int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen
 					    "not 0)",
 					    spec, p->arg);
 			return 0;
-		case PROBE_DELAY: {
-			char *end;
-
-			errno = 0;
-			p->seconds = strtod(p->arg, &end);
-			if (errno || *end || !(p->seconds >= 0 && p->seconds <= 31536000) ||
-			    !isdigit((unsigned char)p->arg[0]))
+		case PROBE_DELAY:
+			if (cli_parse_seconds(p->arg, &p->seconds) < 0)
 				return fail(err, errlen, "'%s': '%s' is not a number of seconds", spec,
 					    p->arg);
 			return 0;
-		}
 		default:
 			return 0;
 		}
@@ -230,8 +225,19 @@ static void resolve_hosts_file(struct probe_spec *p, const char *hosts_file)
 int probe_resolve(struct probe_spec *p, const char *hosts_file, char *err, size_t errlen)
 {
 	struct sockaddr_un *un = (struct sockaddr_un *)&p->addrs[0];
+	char cwd[sizeof(un->sun_path)];
+	const char *sep = "";
 
 	p->naddrs = 0;
+	cwd[0] = '\0';
+	/* Relative to where baton started: spawn_setup() leaves it (chdir "/") unless PID 1. */
+	if (p->kind == PROBE_UNIX && p->arg[0] != '/' && p->arg[0] != '@') {
+		if (!getcwd(cwd, sizeof(cwd)) ||
+		    strlen(cwd) + 1 + strlen(p->arg) >= sizeof(un->sun_path))
+			return fail(err, errlen, "'%s': the socket path is too long once made "
+				    "absolute; give an absolute path", p->text);
+		sep = "/";
+	}
 	switch (p->kind) {
 	case PROBE_TCP:
 		if (add_addr(p, p->host))
@@ -250,8 +256,12 @@ int probe_resolve(struct probe_spec *p, const char *hosts_file, char *err, size_
 	case PROBE_UNIX:
 		memset(un, 0, sizeof(*un));
 		un->sun_family = AF_UNIX;
-		memcpy(un->sun_path, p->arg, strlen(p->arg));
-		p->addrlens[0] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(p->arg));
+		/* Lengths checked above and in probe_parse(). */
+		memcpy(un->sun_path, cwd, strlen(cwd));
+		memcpy(un->sun_path + strlen(cwd), sep, strlen(sep));
+		memcpy(un->sun_path + strlen(cwd) + strlen(sep), p->arg, strlen(p->arg));
+		p->addrlens[0] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+					     strlen(cwd) + strlen(sep) + strlen(p->arg));
 		if (p->arg[0] == '@')
 			un->sun_path[0] = '\0';
 		else
@@ -327,8 +337,12 @@ static int connect_start(struct probe_run *r)
 			return 1;
 		if (errno == EINPROGRESS || errno == EAGAIN)
 			return 0;
-		/* A unix datagram socket refuses stream connects with EPROTOTYPE. */
-		if (errno == EPROTOTYPE && family == AF_UNIX && type == SOCK_STREAM) {
+		/*
+		 * A unix datagram socket refuses stream connects with EPROTOTYPE; an abstract one
+		 * with ECONNREFUSED (abstract names are looked up per socket type).
+		 */
+		if ((errno == EPROTOTYPE || errno == ECONNREFUSED) && family == AF_UNIX &&
+		    type == SOCK_STREAM) {
 			close(r->fd);
 			type = SOCK_DGRAM;
 			continue;
@@ -433,21 +447,29 @@ static void exec_start(struct probe_run *r)
 	ev_timer_start(probe_loop, &r->timer);
 }
 
-static void run_attempt(struct probe_run *r)
+bool probe_check_now(const struct probe_spec *p)
 {
-	struct probe_spec *p = r->spec;
 	struct stat st;
 
 	switch (p->kind) {
 	case PROBE_FILE:
-		if (stat(p->arg, &st) == 0)
-			run_succeed(r);
-		else
-			run_schedule(r);
-		return;
+		return stat(p->arg, &st) == 0;
 	case PROBE_MSGQ:
 		/* EACCES: the queue exists, we just may not use it. */
-		if (msgget((key_t)p->key, 0) >= 0 || errno == EACCES)
+		return msgget((key_t)p->key, 0) >= 0 || errno == EACCES;
+	default:
+		return false;
+	}
+}
+
+static void run_attempt(struct probe_run *r)
+{
+	struct probe_spec *p = r->spec;
+
+	switch (p->kind) {
+	case PROBE_FILE:
+	case PROBE_MSGQ:
+		if (probe_check_now(p))
 			run_succeed(r);
 		else
 			run_schedule(r);
@@ -491,32 +513,6 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 	run_attempt(r);
 }
 
-static int exec_argv(struct probe_run *r)
-{
-	char *save = NULL, *w;
-	int n = 0;
-
-	if (access("/bin/sh", X_OK) == 0) {
-		r->argv[0] = "/bin/sh";
-		r->argv[1] = "-c";
-		r->argv[2] = (char *)r->spec->arg;
-		r->argv[3] = NULL;
-		return 0;
-	}
-	r->words = strdup(r->spec->arg);
-	if (!r->words)
-		return -1;
-	for (w = strtok_r(r->words, " \t", &save); w && n < PROBE_MAX_ARGS;
-	     w = strtok_r(NULL, " \t", &save))
-		r->argv[n++] = w;
-	r->argv[n] = NULL;
-	if (n == 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	return 0;
-}
-
 int probe_start(struct ev_loop *loop, struct probe_spec *specs, int n, char *const *envp,
 		void (*ready)(int index))
 {
@@ -535,7 +531,8 @@ int probe_start(struct ev_loop *loop, struct probe_spec *specs, int n, char *con
 		r->index = i;
 		r->fd = -1;
 		r->interval = PROBE_FIRST_INTERVAL;
-		if (specs[i].kind == PROBE_EXEC && exec_argv(r) < 0)
+		if (specs[i].kind == PROBE_EXEC &&
+		    spawn_command_argv(specs[i].arg, r->argv, PROBE_MAX_ARGS, &r->words) < 0)
 			return -1;
 		ev_init(&r->timer, on_timer);
 		r->timer.data = r;

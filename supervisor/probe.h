@@ -59,5 +59,10 @@ int probe_resolve(struct probe_spec *p, const char *hosts_file, char *err, size_
 int probe_start(struct ev_loop *loop, struct probe_spec *specs, int n, char *const *envp,
 		void (*ready)(int index));
 void probe_stop(void);
+/*
+ * One synchronous try of a probe that cannot block (file, msgq); false for the others. For the
+ * moment PROGRAM exits, so one-shot work that exits within a retry interval still counts.
+ */
+bool probe_check_now(const struct probe_spec *p);
 
 #endif

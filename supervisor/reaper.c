@@ -93,11 +93,6 @@ int reaper_collect(void)
 	return n;
 }
 
-struct proc_entry {
-	pid_t pid, ppid;
-	bool mine;
-};
-
 /* ppid from /proc/PID/stat; the command name may hold spaces and parentheses. */
 static pid_t proc_ppid(pid_t pid)
 {
@@ -121,12 +116,75 @@ static pid_t proc_ppid(pid_t pid)
 	return (pid_t)strtol(p + 4, NULL, 10);
 }
 
-/* Every live descendant of self_pid, from one pass over /proc; -1 when /proc is unusable. */
-static int proc_descendants(struct proc_entry **out)
+static int pids_add(pid_t **v, size_t *n, size_t *cap, pid_t pid)
+{
+	if (*n == *cap) {
+		pid_t *nv = realloc(*v, (*cap = *cap ? *cap * 2 : 64) * sizeof(**v));
+
+		if (!nv)
+			return -1;
+		*v = nv;
+	}
+	(*v)[(*n)++] = pid;
+	return 0;
+}
+
+/* Appends pid's children, from /proc/PID/task/TID/children; -1 when that file is missing. */
+static int proc_children(pid_t pid, pid_t **v, size_t *n, size_t *cap)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -1; /* gone meanwhile */
+	while ((e = readdir(d))) {
+		char file[320], buf[4096];
+		pid_t child = 0;
+		bool digits = false;
+		ssize_t len;
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "/proc/%d/task/%s/children", pid, e->d_name);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT && pid == self_pid) {
+				closedir(d);
+				return -1; /* a kernel without CONFIG_PROC_CHILDREN */
+			}
+			continue;
+		}
+		/* "PID PID PID " across as many reads as it takes (no stdio scanf: size). */
+		while ((len = read(fd, buf, sizeof(buf))) > 0)
+			for (ssize_t i = 0; i < len; i++) {
+				if (buf[i] >= '0' && buf[i] <= '9') {
+					child = child * 10 + (buf[i] - '0');
+					digits = true;
+				} else if (digits) {
+					pids_add(v, n, cap, child);
+					child = 0;
+					digits = false;
+				}
+			}
+		if (digits)
+			pids_add(v, n, cap, child);
+		close(fd);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* The slow way: ppid of every process under /proc, then their closure under self_pid. */
+static int proc_scan(pid_t **out, size_t *count)
 {
 	DIR *d = opendir("/proc");
-	struct proc_entry *v = NULL;
-	size_t n = 0, cap = 0;
+	pid_t *pids = NULL, *ppids = NULL;
+	bool *mine = NULL;
+	size_t n = 0, cap = 0, pcap = 0, pn = 0;
 	struct dirent *e;
 	bool changed = true;
 
@@ -136,39 +194,69 @@ static int proc_descendants(struct proc_entry **out)
 		pid_t pid = (pid_t)atoi(e->d_name);
 		pid_t ppid;
 
-		if (pid <= 0 || pid == self_pid)
+		if (pid <= 0 || pid == self_pid || (ppid = proc_ppid(pid)) < 0)
 			continue;
-		ppid = proc_ppid(pid);
-		if (ppid < 0)
-			continue;
-		if (n == cap) {
-			struct proc_entry *nv = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v));
-
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return -1;
-			}
-			v = nv;
-		}
-		v[n++] = (struct proc_entry){pid, ppid, ppid == self_pid};
+		if (pids_add(&pids, &n, &cap, pid) < 0 || pids_add(&ppids, &pn, &pcap, ppid) < 0)
+			break;
 	}
 	closedir(d);
+	mine = calloc(n ? n : 1, sizeof(*mine));
+	if (!mine || pn != n) {
+		free(pids);
+		free(ppids);
+		free(mine);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		mine[i] = ppids[i] == self_pid;
 	while (changed) {
 		changed = false;
 		for (size_t i = 0; i < n; i++)
-			for (size_t j = 0; !v[i].mine && j < n; j++)
-				if (v[j].mine && v[j].pid == v[i].ppid)
-					v[i].mine = changed = true;
+			for (size_t j = 0; !mine[i] && j < n; j++)
+				if (mine[j] && pids[j] == ppids[i])
+					mine[i] = changed = true;
 	}
+	*count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (mine[i])
+			pids[(*count)++] = pids[i];
+	free(ppids);
+	free(mine);
+	*out = pids;
+	return 0;
+}
+
+/*
+ * Every live descendant of self_pid. A subreaper with no children has none (orphans come to
+ * it), which is the common case and costs one syscall; otherwise walk the tree down through
+ * /proc/PID/task/TID/children, which costs what the tree holds, not what the host holds.
+ */
+static int proc_descendants(pid_t **out, size_t *count)
+{
+	siginfo_t si;
+	pid_t *v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 && errno == ECHILD)
+		return 0;
+	if (proc_children(self_pid, &v, &n, &cap) < 0) {
+		free(v);
+		return proc_scan(out, count);
+	}
+	for (size_t i = 0; i < n && i < 1000000; i++)
+		proc_children(v[i], &v, &n, &cap);
 	*out = v;
-	return (int)n;
+	*count = n;
+	return 0;
 }
 
 int reaper_signal_all(int sig)
 {
-	struct proc_entry *v = NULL;
-	int n, count = 0;
+	pid_t *v = NULL;
+	size_t n;
+	int count = 0;
 
 	if (self_pid == 0)
 		self_pid = getpid();
@@ -177,11 +265,10 @@ int reaper_signal_all(int sig)
 			return 1;
 		return 0;
 	}
-	n = proc_descendants(&v);
-	if (n < 0)
+	if (proc_descendants(&v, &n) < 0)
 		return 0;
-	for (int i = 0; i < n; i++)
-		if (v[i].mine && kill(v[i].pid, sig) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (kill(v[i], sig) == 0)
 			count++;
 	free(v);
 	return count;

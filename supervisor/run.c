@@ -2,10 +2,11 @@
 /*
  * The supervisor. Owns the run's state machine:
  *
- *   WAITING  (--after not ready yet; no PROGRAM)  -> JITTER -> RUNNING
- *   RUNNING  -> STOPPING (TERM/INT or watchdog: forwarded, grace timer armed)
- *   RUNNING/STOPPING -> DRAINING (PROGRAM exited, other processes linger: TERM, grace, KILL)
- *   -> exit with PROGRAM's status
+ *   WAITING (--after not ready; no PROGRAM) -> JITTER -> PRESTART (pre-start hooks) -> RUNNING
+ *   RUNNING -> STOPPING (TERM/INT, watchdog or --exit-with: grace timer armed, pre-stop hooks,
+ *              then the stop signal is forwarded)
+ *   RUNNING/STOPPING -> POSTEXIT (PROGRAM exited: post-exit hooks)
+ *              -> DRAINING (other processes linger: TERM, grace, KILL) -> exit
  *
  * Before ev_run() every failure ends baton with one line and a documented code; once the loop
  * runs nothing here may end baton except PROGRAM's end: errors are logged and survived.
@@ -13,7 +14,9 @@
 #include "run.h"
 
 #include "gate.h"
+#include "hooks.h"
 #include "log.h"
+#include "loop.h"
 #include "notify.h"
 #include "probe.h"
 #include "reaper.h"
@@ -34,8 +37,17 @@
 
 extern char **environ;
 
-enum phase { PHASE_SETUP, PHASE_WAITING, PHASE_JITTER, PHASE_RUNNING, PHASE_STOPPING,
-	     PHASE_DRAINING, PHASE_DONE };
+enum phase {
+	PHASE_SETUP,
+	PHASE_WAITING,
+	PHASE_JITTER,
+	PHASE_PRESTART,
+	PHASE_RUNNING,
+	PHASE_STOPPING,
+	PHASE_POSTEXIT,
+	PHASE_DRAINING,
+	PHASE_DONE,
+};
 
 static struct {
 	struct options *o;
@@ -46,7 +58,11 @@ static struct {
 	int exit_code;
 	bool ready;
 	bool met[PROBE_MAX];
-	bool ordering;		/* --name or --after: log the story at info level */
+	bool ordering;		/* --name, --after or --exit-with: log the story at info level */
+	bool asked_to_stop;	/* baton itself stopped PROGRAM (--exit-with) */
+	int stop_sent;		/* the signal the stop sequence forwarded, 0 before */
+	int held_sig;		/* the stop signal held back while pre-stop hooks run */
+	struct signalfd_siginfo held_si;
 	int sig_fd;
 	ev_io sig_io;
 	ev_timer grace;
@@ -83,6 +99,9 @@ static bool all_met(void)
 	return true;
 }
 
+static void on_hooks_done(enum hook_phase phase, bool ok);
+static void after_program(void);
+
 static void check_ready(void)
 {
 	if (run.ready || !all_met() || run.phase != PHASE_RUNNING)
@@ -91,6 +110,7 @@ static void check_ready(void)
 	probe_stop();
 	publish(GATE_READY, 0, NULL);
 	notify_upward_send("READY=1");
+	hooks_run(HOOK_POST_READY, 0, run.o->hook_timeout, on_hooks_done);
 }
 
 static void meet(enum probe_kind kind)
@@ -107,30 +127,11 @@ static void on_probe_ready(int index)
 	check_ready();
 }
 
-static void grace_start(void)
-{
-	if (ev_is_active(&run.grace))
-		return;
-	ev_timer_set(&run.grace, run.o->grace, 0);
-	ev_timer_start(run.loop, &run.grace);
-}
-
 /* Nothing but baton left: exit with PROGRAM's status. */
 static void drain_check(void)
 {
 	if (run.phase == PHASE_DRAINING && reaper_signal_all(0) == 0)
 		finish(run.exit_code);
-}
-
-static void stop_program(const char *why)
-{
-	if (run.phase != PHASE_RUNNING)
-		return;
-	run.phase = PHASE_STOPPING;
-	log_info("stopping PROGRAM (%s); SIGKILL in %gs", why, run.o->grace);
-	publish(GATE_STOPPING, 0, NULL);
-	notify_upward_send("STOPPING=1");
-	grace_start();
 }
 
 static int map_signal(int sig)
@@ -152,6 +153,8 @@ static void forward(int sig, const struct signalfd_siginfo *si)
 		log_debug("dropping %s (mapped to 0)", signals_name(sig, a, sizeof(a)));
 		return;
 	}
+	if (sig == SIGTERM || sig == SIGINT)
+		run.stop_sent = to;
 	if (run.phase == PHASE_DRAINING) {
 		reaper_signal_all(to);
 		log_debug("forwarded %s to every remaining process", signals_name(to, a, sizeof(a)));
@@ -171,6 +174,43 @@ static void forward(int sig, const struct signalfd_siginfo *si)
 		log_debug("forwarded %s as %s to %s %d", signals_name(sig, a, sizeof(a)),
 			  signals_name(to, b, sizeof(b)), target < 0 ? "process group" : "pid",
 			  target < 0 ? -target : target);
+}
+
+/*
+ * The stop sequence: publish stopping, arm the grace timer (which bounds everything that
+ * follows), run the pre-stop hooks, and only then forward sig.
+ */
+static void stop_begin(int sig, const struct signalfd_siginfo *si, const char *why)
+{
+	if (run.phase != PHASE_RUNNING) {
+		forward(sig, si);
+		return;
+	}
+	run.phase = PHASE_STOPPING;
+	log_info("stopping PROGRAM (%s); SIGKILL in %gs", why, run.o->grace);
+	publish(GATE_STOPPING, 0, NULL);
+	notify_upward_send("STOPPING=1");
+	ev_timer_set(&run.grace, run.o->grace, 0);
+	ev_timer_start(run.loop, &run.grace);
+	run.held_sig = sig;
+	run.held_si = *si;
+	if (hooks_run(HOOK_PRE_STOP, 0, run.o->grace, on_hooks_done) == 1) {
+		run.held_sig = 0;
+		forward(sig, si);
+	}
+}
+
+/* Before PROGRAM exists a stop signal ends baton; anything else has no one to go to. */
+static void signal_before_start(int sig, const char *name)
+{
+	if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT) {
+		log_info("%s before PROGRAM started: exiting", name);
+		hooks_cancel();
+		publish(GATE_EXITED, 128 + sig, NULL);
+		finish(128 + sig);
+		return;
+	}
+	log_debug("%s: no PROGRAM yet, ignored", name);
 }
 
 static void on_signal(struct ev_loop *loop, ev_io *w, int revents)
@@ -198,22 +238,32 @@ static void on_signal(struct ev_loop *loop, ev_io *w, int revents)
 			log_debug("%s from pid %u: a fault signal, not forwarded", name, si.ssi_pid);
 			continue;
 		}
-		if (run.phase == PHASE_WAITING || run.phase == PHASE_JITTER) {
-			if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT) {
-				log_info("%s before PROGRAM started: exiting", name);
-				publish(GATE_EXITED, 128 + sig, NULL);
-				finish(128 + sig);
+		switch (run.phase) {
+		case PHASE_SETUP:
+		case PHASE_WAITING:
+		case PHASE_JITTER:
+		case PHASE_PRESTART:
+			signal_before_start(sig, name);
+			if (run.phase == PHASE_DONE)
 				return;
-			}
-			log_debug("%s: no PROGRAM yet, ignored", name);
 			continue;
-		}
-		if (run.phase == PHASE_DONE)
+		case PHASE_DONE:
 			return;
+		case PHASE_POSTEXIT:
+			/* PROGRAM is gone; a stop signal cuts the post-exit hooks short. */
+			if (sig == SIGTERM || sig == SIGINT) {
+				hooks_cancel();
+				after_program();
+			}
+			continue;
+		default:
+			break;
+		}
 		log_debug("received %s from pid %u", name, si.ssi_pid);
-		forward(sig, &si);
-		if (sig == SIGTERM || sig == SIGINT)
-			stop_program(name);
+		if ((sig == SIGTERM || sig == SIGINT) && run.phase == PHASE_RUNNING)
+			stop_begin(sig, &si, name);
+		else
+			forward(sig, &si);
 	}
 	if (rc < 0)
 		log_warn("reading signals: %s", strerror(errno));
@@ -224,6 +274,12 @@ static void on_grace(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)w;
 	(void)revents;
+	if (run.phase == PHASE_DRAINING && w->repeat > 0) {
+		reaper_signal_all(SIGKILL);
+		drain_check();
+		return;
+	}
+	hooks_cancel();
 	if (run.phase == PHASE_STOPPING)
 		log_warn("PROGRAM still runs %gs after it was asked to stop: SIGKILL", run.o->grace);
 	else
@@ -231,6 +287,14 @@ static void on_grace(struct ev_loop *loop, ev_timer *w, int revents)
 	if (run.phase == PHASE_STOPPING && run.main_pid > 0)
 		kill(run.main_pid, SIGKILL);
 	reaper_signal_all(SIGKILL);
+	/*
+	 * A process baton did not fork (podman exec, kubectl exec) dies without a SIGCHLD to
+	 * baton: look again every 100 ms until nothing but baton is left.
+	 */
+	if (run.phase == PHASE_DRAINING) {
+		w->repeat = 0.1;
+		ev_timer_again(loop, w);
+	}
 }
 
 static void on_watchdog(struct ev_loop *loop, ev_timer *w, int revents)
@@ -239,10 +303,48 @@ static void on_watchdog(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)w;
 	(void)revents;
 	log_error("no WATCHDOG=1 from PROGRAM for %gs", run.o->watchdog);
+	if (run.phase == PHASE_RUNNING)
+		stop_begin(SIGTERM, &(struct signalfd_siginfo){.ssi_code = SI_USER}, "watchdog");
+}
+
+/* --exit-with: the named container has exited, or its owner is gone. */
+static void on_exit_with(void)
+{
+	struct gate_view v;
+	char what[160];
+	struct timespec now;
+
+	gate_read(run.o->exit_with, &v);
+	if (!(v.state == GATE_EXITED || v.state == GATE_DONE ||
+	      (v.state >= GATE_STARTING && v.state <= GATE_STOPPING && !v.alive)))
+		return;
+	gate_watch_stop();
 	if (run.phase != PHASE_RUNNING)
 		return;
-	forward(SIGTERM, &(struct signalfd_siginfo){.ssi_code = SI_USER});
-	stop_program("watchdog");
+	clock_gettime(CLOCK_REALTIME, &now);
+	gate_view_describe(&v, &now, what, sizeof(what));
+	log_info("%s: %s", run.o->exit_with, what);
+	run.asked_to_stop = true;
+	stop_begin(SIGTERM, &(struct signalfd_siginfo){.ssi_code = SI_USER}, "--exit-with");
+}
+
+/* After PROGRAM and its post-exit hooks: stop what lingers, or exit. */
+static void after_program(void)
+{
+	/*
+	 * Children PROGRAM left dead but unreaped came to us with it and still answer kill(0):
+	 * reap them first, or a clean exit is taken for processes left behind.
+	 */
+	reaper_collect();
+	if (reaper_signal_all(0) == 0) {
+		finish(run.exit_code);
+		return;
+	}
+	log_info("PROGRAM left processes behind: SIGTERM, SIGKILL in %gs", run.o->grace);
+	reaper_signal_all(SIGTERM);
+	run.phase = PHASE_DRAINING;
+	ev_timer_set(&run.grace, run.o->grace, 0);
+	ev_timer_start(run.loop, &run.grace);
 }
 
 static void program_exited(pid_t pid, int wstatus, void *data)
@@ -259,6 +361,11 @@ static void program_exited(pid_t pid, int wstatus, void *data)
 		log_debug("PROGRAM exited %d, reported as 0 (--remap-exit)", code);
 		code = 0;
 	}
+	/* A sidecar that baton itself stopped did nothing wrong by dying of the signal. */
+	if (run.asked_to_stop && run.stop_sent && code == 128 + run.stop_sent) {
+		log_debug("PROGRAM exited %d after baton stopped it: reported as 0", code);
+		code = 0;
+	}
 	if (run.ordering)
 		log_info("PROGRAM exited %d", code);
 	else
@@ -266,29 +373,39 @@ static void program_exited(pid_t pid, int wstatus, void *data)
 	run.exit_code = code;
 	run.main_pid = 0;
 	probe_stop();
+	gate_watch_stop();
 	ev_timer_stop(run.loop, &run.watchdog);
+	ev_timer_stop(run.loop, &run.grace);
+	for (int i = 0; i < run.o->n_ready_on; i++)
+		if (!run.met[i] && code == 0 && probe_check_now(&run.o->ready_on[i]))
+			run.met[i] = true;
 	for (int i = 0; i < run.o->n_ready_on; i++)
 		if (run.o->ready_on[i].kind == PROBE_EXIT0 && code == 0) {
 			run.met[i] = true;
 			done = all_met();
 		}
 	publish(done ? GATE_DONE : GATE_EXITED, code, NULL);
-	if (reaper_signal_all(0) == 0) {
-		finish(code);
-		return;
-	}
-	log_info("PROGRAM left processes behind: SIGTERM, SIGKILL in %gs", run.o->grace);
-	reaper_signal_all(SIGTERM);
-	run.phase = PHASE_DRAINING;
-	grace_start();
+	run.phase = PHASE_POSTEXIT;
+	/*
+	 * Post-ready and pre-stop hooks were for a PROGRAM that is gone: cut them short even when
+	 * there are no post-exit hooks to do it, rather than take them for PROGRAM's leftovers.
+	 */
+	hooks_cancel();
+	if (hooks_run(HOOK_POST_EXIT, code, run.o->hook_timeout, on_hooks_done) == 1)
+		after_program();
 }
 
 /* Only PROGRAM's processes count: baton's own tree, alive, and not baton itself. */
+/*
+ * Only PROGRAM's processes count. As PID 1 that is every process the kernel names at all (a
+ * pid of 0 comes from outside the container), even one that exited before its datagram was
+ * read; otherwise a live descendant of baton, checked through /proc.
+ */
 static bool sender_allowed(pid_t sender)
 {
 	if (sender <= 0 || sender == getpid())
 		return false;
-	if (sender == run.child || sender == run.main_pid)
+	if (sender == run.child || sender == run.main_pid || reaper_is_pid1())
 		return true;
 	return reaper_is_descendant(sender, getpid());
 }
@@ -307,8 +424,12 @@ static void on_notify(const struct notify_msg *m, pid_t sender)
 		else if (reaper_watch(m->mainpid, program_exited, NULL) < 0)
 			log_warn("notify: MAINPID=%d refused: %s", m->mainpid, strerror(errno));
 		else {
+			struct timespec now;
+
 			log_info("PROGRAM's main pid is now %d", m->mainpid);
 			run.main_pid = m->mainpid;
+			clock_gettime(CLOCK_REALTIME, &now);
+			hooks_set_program(m->mainpid, &now);
 		}
 	}
 	if (m->has_status) {
@@ -350,6 +471,7 @@ static void start_program(void)
 		.stdout_fd = -1,
 		.stderr_fd = -1,
 	};
+	struct timespec started;
 	int exec_errno;
 
 	memcpy(req.pid_env, run.pid_env, sizeof(req.pid_env));
@@ -371,6 +493,8 @@ static void start_program(void)
 	}
 	run.main_pid = run.child;
 	run.phase = PHASE_RUNNING;
+	clock_gettime(CLOCK_REALTIME, &started);
+	hooks_set_program(run.child, &started);
 	reaper_watch(run.child, program_exited, NULL);
 	if (run.ordering)
 		log_info("started %s (pid %d)", run.o->argv[0], run.child);
@@ -383,7 +507,51 @@ static void start_program(void)
 	if (probe_start(run.loop, run.o->ready_on, run.o->n_ready_on, run.helper_env,
 			on_probe_ready) < 0)
 		log_error("cannot start readiness probes: %s", strerror(errno));
+	if (run.o->exit_with) {
+		if (gate_watch_start(run.loop, run.o->exit_with, on_exit_with) < 0)
+			log_error("cannot watch %s: %s", run.o->exit_with, strerror(errno));
+		else
+			on_exit_with();
+	}
 	meet(PROBE_STARTED);
+}
+
+static void on_hooks_done(enum hook_phase phase, bool ok)
+{
+	switch (phase) {
+	case HOOK_PRE_START:
+		if (run.phase != PHASE_PRESTART)
+			return;
+		if (ok) {
+			start_program();
+			return;
+		}
+		log_error("a pre-start hook failed: PROGRAM not started");
+		publish(GATE_EXITED, BATON_EXIT_HOOK, NULL);
+		finish(BATON_EXIT_HOOK);
+		return;
+	case HOOK_PRE_STOP:
+		if (run.phase == PHASE_STOPPING && run.held_sig) {
+			int sig = run.held_sig;
+
+			run.held_sig = 0;
+			forward(sig, &run.held_si);
+		}
+		return;
+	case HOOK_POST_EXIT:
+		if (run.phase == PHASE_POSTEXIT)
+			after_program();
+		return;
+	default:
+		return;
+	}
+}
+
+static void pre_start(void)
+{
+	run.phase = PHASE_PRESTART;
+	if (hooks_run(HOOK_PRE_START, 0, run.o->hook_timeout, on_hooks_done) == 1)
+		start_program();
 }
 
 static void on_jitter(struct ev_loop *loop, ev_timer *w, int revents)
@@ -391,7 +559,7 @@ static void on_jitter(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)w;
 	(void)revents;
-	start_program();
+	pre_start();
 }
 
 static void dependencies_ready(void)
@@ -399,7 +567,7 @@ static void dependencies_ready(void)
 	uint32_t r = 0;
 
 	if (run.o->jitter_ms == 0) {
-		start_program();
+		pre_start();
 		return;
 	}
 	if (getrandom(&r, sizeof(r), 0) < 0)
@@ -478,6 +646,16 @@ static int build_env(void)
 	return 0;
 }
 
+/* path made absolute against the working directory; unchanged when that is not possible. */
+static const char *absolute_path(const char *path)
+{
+	char cwd[4096], *abs;
+
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, path) < 0)
+		return path;
+	return abs;
+}
+
 static bool needs_notify_server(const struct options *o, const char *upward)
 {
 	if (upward || o->watchdog > 0)
@@ -495,7 +673,7 @@ int run_main(struct options *o)
 	int rc;
 
 	run.o = o;
-	run.ordering = o->name || o->n_after;
+	run.ordering = o->name || o->n_after || o->exit_with;
 	if (o->n_ready_on == 0) {
 		probe_parse("started", &o->ready_on[0], err, sizeof(err));
 		o->n_ready_on = 1;
@@ -513,6 +691,17 @@ int run_main(struct options *o)
 		log_error("cannot become a child subreaper: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
 	}
+	/* Before spawn_setup() leaves the working directory: a relative --dir means this one. */
+	if (run.ordering && gate_open(o->dir, o->name != NULL, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return BATON_EXIT_OSERR;
+	}
+	/* Likewise --hooks-dir and file: probes, looked at from baton's own (soon "/") directory. */
+	if (o->hooks_dir)
+		o->hooks_dir = absolute_path(o->hooks_dir);
+	for (int i = 0; i < o->n_ready_on; i++)
+		if (o->ready_on[i].kind == PROBE_FILE)
+			o->ready_on[i].arg = absolute_path(o->ready_on[i].arg);
 	if (spawn_setup() < 0) {
 		log_error("cannot open the working directory: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
@@ -522,13 +711,9 @@ int run_main(struct options *o)
 		log_error("cannot set up signal handling: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
 	}
-	run.loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
+	run.loop = loop_new();
 	if (!run.loop) {
 		log_error("cannot create the event loop");
-		return BATON_EXIT_OSERR;
-	}
-	if (run.ordering && gate_open(o->dir, o->name != NULL, err, sizeof(err)) < 0) {
-		log_error("%s", err);
 		return BATON_EXIT_OSERR;
 	}
 	if (needs_notify_server(o, upward) && notify_server_start(run.loop, on_notify) < 0) {
@@ -550,6 +735,7 @@ int run_main(struct options *o)
 	ev_io_start(run.loop, &run.sig_io);
 	ev_init(&run.grace, on_grace);
 	ev_init(&run.watchdog, on_watchdog);
+	hooks_setup(run.loop, o, run.helper_env);
 
 	run.phase = PHASE_WAITING;
 	rc = o->n_after ? gate_await_start(run.loop, o->after, o->n_after, o->timeout, on_await) : 1;

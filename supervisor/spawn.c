@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * spawn. Owns the descriptor of the directory children start in. Between fork and exec the
- * child may only make async-signal-safe calls (baton can have a second thread, see gate.c), so
- * everything it needs, environment included, is prepared by the parent before fork.
+ * spawn. Owns the descriptor of the directory children start in. Children are started with
+ * vfork: until it execs, the child runs on baton's memory and may only make async-signal-safe
+ * calls and write the words prepared for it (the exec error, the pid strings), so everything it
+ * needs, environment included, is prepared by the parent before vfork.
  */
 #include "spawn.h"
 
@@ -54,9 +55,9 @@ static void child_cloexec_inherited(void)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-static __attribute__((noreturn)) void child_run(const struct spawn_req *req, int err_fd)
+static __attribute__((noreturn, noinline)) void child_run(const struct spawn_req *req,
+								  volatile int *err)
 {
-	int e;
 
 	if (req->own_group) {
 		setpgid(0, 0);
@@ -73,50 +74,65 @@ static __attribute__((noreturn)) void child_run(const struct spawn_req *req, int
 	if (req->close_fds)
 		child_cloexec_inherited();
 	if (cwd_fd >= 0 && fchdir(cwd_fd) < 0) {
-		e = errno;
-		goto fail;
+		*err = errno;
+		_exit(127);
 	}
 	for (int i = 0; i < SPAWN_MAX_PID_ENV && req->pid_env[i]; i++)
 		child_append_pid(req->pid_env[i], getpid());
 	signals_restore_for_child();
 	execvpe(req->argv[0], req->argv, req->envp);
-	e = errno;
-fail:
-	while (write(err_fd, &e, sizeof(e)) < 0 && errno == EINTR)
-		;
+	/* Still baton's memory: the parent reads this once we are gone. */
+	*err = errno;
 	_exit(127);
 }
 
 pid_t spawn_start(const struct spawn_req *req, int *exec_errno)
 {
-	int p[2], e = 0;
-	ssize_t n;
+	volatile int err = 0;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
+	/*
+	 * vfork: no page tables to copy, so starting PROGRAM costs what tini's fork costs on a
+	 * tiny process, and baton is suspended until the child has exec'd or failed, which makes
+	 * the exec error a plain shared word.
+	 */
+	pid = vfork();
+	if (pid == 0)
+		child_run(req, &err);
+	if (pid < 0)
 		return -1;
-	pid = fork();
-	if (pid < 0) {
-		e = errno;
-		close(p[0]);
-		close(p[1]);
-		errno = e;
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		child_run(req, p[1]);
-	}
-	close(p[1]);
 	if (req->own_group)
-		setpgid(pid, pid); /* also here, so kill(-pid) works as soon as we return */
-	/* EOF means exec succeeded: the write end was close-on-exec. */
-	do
-		n = read(p[0], &e, sizeof(e));
-	while (n < 0 && errno == EINTR);
-	close(p[0]);
-	*exec_errno = n == (ssize_t)sizeof(e) ? e : 0;
+		setpgid(pid, pid); /* also here; EACCES once the child has exec'd, which is fine */
+	*exec_errno = err;
 	return pid;
+}
+
+int spawn_command_argv(const char *cmd, char **argv, int max, char **words)
+{
+	char *save = NULL, *w;
+	int n = 0;
+
+	*words = NULL;
+	if (access("/bin/sh", X_OK) == 0) {
+		argv[0] = "/bin/sh";
+		argv[1] = "-c";
+		argv[2] = (char *)cmd;
+		argv[3] = NULL;
+		return 0;
+	}
+	*words = strdup(cmd);
+	if (!*words)
+		return -1;
+	for (w = strtok_r(*words, " \t", &save); w && n < max; w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	if (n == 0) {
+		free(*words);
+		*words = NULL;
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
 }
 
 int spawn_exec_exit_code(int exec_errno)

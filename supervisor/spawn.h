@@ -22,7 +22,8 @@ struct spawn_req {
 	int stderr_fd;
 	/*
 	 * Writable "NAME=" strings inside envp with room for 11 more characters: the child appends
-	 * its own pid (LISTEN_PID, WATCHDOG_PID), which the parent cannot know before fork.
+	 * its own pid (LISTEN_PID, WATCHDOG_PID), which the parent cannot know before vfork. The
+	 * child runs on baton's memory, so these strings hold the pid afterwards: use them once.
 	 */
 	char *pid_env[SPAWN_MAX_PID_ENV];
 };
@@ -36,6 +37,13 @@ int spawn_setup(void);
  * Returns -1 with errno set when fork itself failed.
  */
 pid_t spawn_start(const struct spawn_req *req, int *exec_errno);
+
+/*
+ * argv for a command given as text (exec probes, hooks): `/bin/sh -c CMD` when the image has a
+ * shell, otherwise CMD split on blanks into at most max words, kept in *words (the caller frees
+ * it; NULL when unused). -1 with errno set when CMD has no word.
+ */
+int spawn_command_argv(const char *cmd, char **argv, int max, char **words);
 
 /* 127 for a missing program, 126 for one that exists but cannot be executed. */
 int spawn_exec_exit_code(int exec_errno);

@@ -13,6 +13,8 @@ enum baton_exit {
 	BATON_EXIT_NOT_READY = 1,
 	/* Bad option, value, name or subcommand; nothing was started. */
 	BATON_EXIT_USAGE = 64,
+	/* `baton inject`: the input is not YAML baton can inject; nothing was written. */
+	BATON_EXIT_DATAERR = 65,
 	/* A system call failed before PROGRAM started (fork, socket, shared directory). */
 	BATON_EXIT_OSERR = 71,
 	/* Another live baton already publishes this --name in the shared directory. */
