@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# All of baton's tests, from a fresh Debian/Ubuntu machine (as root): installs what is missing,
+# builds baton twice (normal and fully static), runs `meson test` for both, the unit tests again
+# under ASan/UBSan, and every fuzzer for a bounded time. The README's test command; .ci/run too.
+#
+#   tests/run.sh                 everything
+#   FUZZ_SECONDS=N tests/run.sh  how long each fuzzer runs (default 30)
+#   SKIP_INSTALL=1 tests/run.sh  do not touch the system's packages
+set -eu
+
+cd "$(dirname "$0")/.."
+fuzz_seconds=${FUZZ_SECONDS:-30}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+step() {
+	printf '\n=== %s\n' "$*"
+}
+
+install_missing() {
+	local want="meson ninja-build gcc pkg-config libev-dev libyaml-dev libcmocka-dev
+		libsystemd-dev clang busybox-static strace shellcheck util-linux procps
+		podman runc"
+	local missing="" p
+
+	for p in $want; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		step "installing:$missing"
+		[ "$(id -u)" = 0 ] || {
+			echo "tests/run.sh: run as root to install:$missing" >&2
+			exit 1
+		}
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -q
+		# shellcheck disable=SC2086 # the list is meant to split
+		apt-get install -y -q --no-install-recommends $missing
+	fi
+	# libFuzzer comes with the runtime package of the installed clang's major version.
+	local major
+	major=$(clang --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)
+	p=libclang-rt-$major-dev
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		step "installing: $p"
+		apt-get install -y -q --no-install-recommends "$p"
+	fi
+}
+
+# setup DIR ARGS...: a fresh meson build directory (reconfigured when it already exists).
+setup() {
+	local dir=$1
+	shift
+	if [ -d "$dir/meson-private" ]; then
+		meson setup --reconfigure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi
+}
+
+if [ "${SKIP_INSTALL:-0}" != 1 ]; then
+	install_missing
+fi
+
+step "build: normal (build/)"
+setup build
+ninja -C build
+
+step "build: static (build-static/)"
+setup build-static -Dstatic=true
+ninja -C build-static
+
+step "build: ASan/UBSan (build-asan/)"
+setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+ninja -C build-asan
+
+step "build: fuzzers (build-fuzz/, clang)"
+CC=clang setup build-fuzz -Dfuzz=true -Dfuzz_seconds="$fuzz_seconds" \
+	-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
+ninja -C build-fuzz
+
+step "test: normal build (unit, black-box, lint)"
+meson test -C build --print-errorlogs --num-processes "$jobs" --no-suite e2e
+
+step "test: static build (black-box, e2e in real containers)"
+meson test -C build-static --print-errorlogs --num-processes "$jobs" --no-suite unit --no-suite lint
+
+step "test: unit tests under ASan/UBSan"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C build-asan --print-errorlogs --num-processes "$jobs" --suite unit
+
+step "test: fuzzers, ${fuzz_seconds}s each"
+meson test -C build-fuzz --print-errorlogs --suite fuzz
+
+step "all tests passed"
