@@ -48,89 +48,99 @@ static const struct {
 	int id;
 	const char *var;
 } env_options[] = {
-	{OPT_LOG_LEVEL, "BATON_LOG_LEVEL"}, {'g', "BATON_GROUP"},
-	{'e', "BATON_REMAP_EXIT"},	    {'r', "BATON_MAP_SIGNAL"},
-	{OPT_GRACE, "BATON_GRACE"},	    {OPT_NAME, "BATON_NAME"},
-	{OPT_AFTER, "BATON_AFTER"},	    {OPT_DIR, "BATON_DIR"},
-	{OPT_READY_ON, "BATON_READY_ON"},   {OPT_TIMEOUT, "BATON_TIMEOUT"},
-	{OPT_JITTER, "BATON_JITTER"},	    {OPT_WATCHDOG, "BATON_WATCHDOG"},
-	{OPT_EXIT_WITH, "BATON_EXIT_WITH"}, {OPT_HOOKS_DIR, "BATON_HOOKS_DIR"},
-	{OPT_HOOK_TIMEOUT, "BATON_HOOK_TIMEOUT"}, {OPT_PRE_START, "BATON_PRE_START"},
-	{OPT_POST_READY, "BATON_POST_READY"}, {OPT_PRE_STOP, "BATON_PRE_STOP"},
-	{OPT_POST_EXIT, "BATON_POST_EXIT"},
+	{ OPT_LOG_LEVEL, "BATON_LOG_LEVEL" },
+	{ 'g', "BATON_GROUP" },
+	{ 'e', "BATON_REMAP_EXIT" },
+	{ 'r', "BATON_MAP_SIGNAL" },
+	{ OPT_GRACE, "BATON_GRACE" },
+	{ OPT_NAME, "BATON_NAME" },
+	{ OPT_AFTER, "BATON_AFTER" },
+	{ OPT_DIR, "BATON_DIR" },
+	{ OPT_READY_ON, "BATON_READY_ON" },
+	{ OPT_TIMEOUT, "BATON_TIMEOUT" },
+	{ OPT_JITTER, "BATON_JITTER" },
+	{ OPT_WATCHDOG, "BATON_WATCHDOG" },
+	{ OPT_EXIT_WITH, "BATON_EXIT_WITH" },
+	{ OPT_HOOKS_DIR, "BATON_HOOKS_DIR" },
+	{ OPT_HOOK_TIMEOUT, "BATON_HOOK_TIMEOUT" },
+	{ OPT_PRE_START, "BATON_PRE_START" },
+	{ OPT_POST_READY, "BATON_POST_READY" },
+	{ OPT_PRE_STOP, "BATON_PRE_STOP" },
+	{ OPT_POST_EXIT, "BATON_POST_EXIT" },
 };
 
 static const struct option run_options[] = {
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-	{"group", no_argument, NULL, 'g'},
-	{"remap-exit", required_argument, NULL, 'e'},
-	{"map-signal", required_argument, NULL, 'r'},
-	{"subreaper", no_argument, NULL, 's'},
-	{"pdeathsig", required_argument, NULL, 'p'},
-	{"grace", required_argument, NULL, OPT_GRACE},
-	{"name", required_argument, NULL, OPT_NAME},
-	{"after", required_argument, NULL, OPT_AFTER},
-	{"dir", required_argument, NULL, OPT_DIR},
-	{"ready-on", required_argument, NULL, OPT_READY_ON},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"jitter", required_argument, NULL, OPT_JITTER},
-	{"watchdog", required_argument, NULL, OPT_WATCHDOG},
-	{"exit-with", required_argument, NULL, OPT_EXIT_WITH},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"pre-start", required_argument, NULL, OPT_PRE_START},
-	{"post-ready", required_argument, NULL, OPT_POST_READY},
-	{"pre-stop", required_argument, NULL, OPT_PRE_STOP},
-	{"post-exit", required_argument, NULL, OPT_POST_EXIT},
-	{"hooks-dir", required_argument, NULL, OPT_HOOKS_DIR},
-	{"hook-timeout", required_argument, NULL, OPT_HOOK_TIMEOUT},
-	{0},
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "group", no_argument, NULL, 'g' },
+	{ "remap-exit", required_argument, NULL, 'e' },
+	{ "map-signal", required_argument, NULL, 'r' },
+	{ "subreaper", no_argument, NULL, 's' },
+	{ "pdeathsig", required_argument, NULL, 'p' },
+	{ "grace", required_argument, NULL, OPT_GRACE },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "after", required_argument, NULL, OPT_AFTER },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "ready-on", required_argument, NULL, OPT_READY_ON },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "jitter", required_argument, NULL, OPT_JITTER },
+	{ "watchdog", required_argument, NULL, OPT_WATCHDOG },
+	{ "exit-with", required_argument, NULL, OPT_EXIT_WITH },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "pre-start", required_argument, NULL, OPT_PRE_START },
+	{ "post-ready", required_argument, NULL, OPT_POST_READY },
+	{ "pre-stop", required_argument, NULL, OPT_PRE_STOP },
+	{ "post-exit", required_argument, NULL, OPT_POST_EXIT },
+	{ "hooks-dir", required_argument, NULL, OPT_HOOKS_DIR },
+	{ "hook-timeout", required_argument, NULL, OPT_HOOK_TIMEOUT },
+	{ 0 },
 };
 
 static const struct option wait_options[] = {
-	{"help", no_argument, NULL, 'h'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"dir", required_argument, NULL, OPT_DIR},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{0},
+	{ "help", no_argument, NULL, 'h' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ 0 },
 };
 
 static const struct option status_options[] = {
-	{"help", no_argument, NULL, 'h'},
-	{"dir", required_argument, NULL, OPT_DIR},
-	{"json", no_argument, NULL, OPT_JSON},
-	{0},
+	{ "help", no_argument, NULL, 'h' },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ 0 },
 };
 
 static const struct option notify_options[] = {
-	{"help", no_argument, NULL, 'h'},
-	{"ready", no_argument, NULL, OPT_READY},
-	{"status", required_argument, NULL, OPT_STATUS},
-	{"stopping", no_argument, NULL, OPT_STOPPING},
-	{0},
+	{ "help", no_argument, NULL, 'h' },
+	{ "ready", no_argument, NULL, OPT_READY },
+	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "stopping", no_argument, NULL, OPT_STOPPING },
+	{ 0 },
 };
 
 static const struct option install_options[] = {
-	{"help", no_argument, NULL, 'h'},
-	{0},
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
 };
 
 static const struct option inject_options[] = {
-	{"help", no_argument, NULL, 'h'},
-	{"image", required_argument, NULL, OPT_IMAGE},
-	{"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
-	{0},
+	{ "help", no_argument, NULL, 'h' },
+	{ "image", required_argument, NULL, OPT_IMAGE },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+	{ 0 },
 };
 
 static const char run_help[] =
 	"Usage: baton [OPTIONS] [--] PROGRAM [ARGS...]\n"
 	"       baton wait|status|notify|install|inject ... (see baton COMMAND --help)\n"
 	"\n"
-	"Runs PROGRAM as a container's init: forwards signals, reaps zombies, passes PROGRAM's exit\n"
+	"Runs PROGRAM as a container's init: forwards signals, reaps zombies, passes PROGRAM's "
+	"exit\n"
 	"status through, and stops everything within a grace period. With --name and --after it\n"
 	"also orders startup between containers that share --dir.\n"
 	"\n"
@@ -138,7 +148,8 @@ static const char run_help[] =
 	"  -g, --group             forward signals to PROGRAM's whole process group\n"
 	"  -e, --remap-exit CODE   report PROGRAM's exit code CODE as 0 (repeatable, or a,b,c)\n"
 	"  -r, --map-signal FROM:TO  forward signal FROM as TO (TO 0 drops it; repeatable)\n"
-	"      --grace SECONDS     on TERM/INT, or when PROGRAM leaves processes behind, wait this\n"
+	"      --grace SECONDS     on TERM/INT, or when PROGRAM leaves processes behind, wait "
+	"this\n"
 	"                          long before SIGKILL (default 10)\n"
 	"  -p, --pdeathsig SIGNAL  get SIGNAL when baton's parent dies (not useful as PID 1)\n"
 	"  -s, --subreaper         accepted for tini compatibility; baton is a subreaper anyway\n"
@@ -225,7 +236,8 @@ static const char inject_help[] =
 static const char install_help[] =
 	"Usage: baton install DIR\n"
 	"\n"
-	"Copies this baton binary to DIR/baton (atomically, mode 0755), e.g. from an init container\n"
+	"Copies this baton binary to DIR/baton (atomically, mode 0755), e.g. from an init "
+	"container\n"
 	"into a shared emptyDir. Exit status: 0 done, 64 usage error, 71 system error.\n";
 
 const char *cli_help(enum cli_command command)
@@ -332,8 +344,8 @@ static int add_name(char names[][GATE_NAME_MAX + 1], int *n, const char *s, size
 
 /* Calls each(item, len) for every comma-separated item of s; empty items are errors. */
 static int split_commas(const char *s, const char *what, char *err, size_t errlen,
-			int (*each)(struct options *o, const char *item, size_t len, const char *what,
-				    char *err, size_t errlen),
+			int (*each)(struct options *o, const char *item, size_t len,
+				    const char *what, char *err, size_t errlen),
 			struct options *o)
 {
 	const char *all = s;
@@ -403,14 +415,14 @@ static int each_map(struct options *o, const char *item, size_t len, const char 
 		}
 	if (o->n_maps == CLI_MAX_MAPS)
 		return fail(err, errlen, "%s: more than %d signal maps", what, CLI_MAX_MAPS);
-	o->maps[o->n_maps++] = (struct signal_map){from, to};
+	o->maps[o->n_maps++] = (struct signal_map){ from, to };
 	return 0;
 }
 
 static int parse_bool(const char *s, bool *out)
 {
-	static const char *const yes[] = {"1", "true", "yes", "on"};
-	static const char *const no[] = {"0", "false", "no", "off", ""};
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off", "" };
 
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		if (strcmp(s, yes[i]) == 0)
@@ -421,8 +433,7 @@ static int parse_bool(const char *s, bool *out)
 	return -1;
 }
 
-static int parse_seconds_opt(const char *what, const char *v, double *out, char *err,
-			     size_t errlen)
+static int parse_seconds_opt(const char *what, const char *v, double *out, char *err, size_t errlen)
 {
 	if (cli_parse_seconds(v, out) < 0)
 		return fail(err, errlen, "%s: '%s' is not a number of seconds (0-%.0f)", what, v,
@@ -573,8 +584,9 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 		return 0;
 	case OPT_STATUS:
 		if (strchr(v, '\n') || strlen(v) > GATE_STATUS_MAX)
-			return fail(err, errlen, "%s: the text must be one line of at most %d bytes",
-				    what, GATE_STATUS_MAX);
+			return fail(err, errlen,
+				    "%s: the text must be one line of at most %d bytes", what,
+				    GATE_STATUS_MAX);
 		o->notify_status = v;
 		return 0;
 	}
@@ -587,11 +599,8 @@ static enum cli_command subcommand(const char *arg)
 		const char *name;
 		enum cli_command command;
 	} table[] = {
-		{"wait", CLI_WAIT},
-		{"status", CLI_STATUS},
-		{"notify", CLI_NOTIFY},
-		{"install", CLI_INSTALL},
-		{"inject", CLI_INJECT},
+		{ "wait", CLI_WAIT },	    { "status", CLI_STATUS }, { "notify", CLI_NOTIFY },
+		{ "install", CLI_INSTALL }, { "inject", CLI_INJECT },
 	};
 
 	for (size_t i = 0; arg && i < sizeof(table) / sizeof(table[0]); i++)
@@ -724,8 +733,8 @@ static int apply_config(struct parse_ctx *ctx, const struct config *cfg)
 
 const char *cli_hook_phase_name(enum hook_phase phase)
 {
-	static const char *const names[HOOK_PHASES] = {"pre-start", "post-ready", "pre-stop",
-						       "post-exit"};
+	static const char *const names[HOOK_PHASES] = { "pre-start", "post-ready", "pre-stop",
+							"post-exit" };
 
 	return phase < HOOK_PHASES ? names[phase] : "?";
 }
@@ -755,14 +764,13 @@ static void defaults(struct options *o)
 	o->hook_timeout = 30;
 }
 
-
 int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const struct config *cfg,
 	      char *err, size_t errlen)
 {
 	enum cli_command command = argc > 1 ? subcommand(argv[1]) : CLI_RUN;
 	const struct option *table = run_options;
 	const char *shortopts = "+hVvqge:r:sp:";
-	struct parse_ctx ctx = {.o = o, .err = err, .errlen = errlen};
+	struct parse_ctx ctx = { .o = o, .err = err, .errlen = errlen };
 	int c, longindex;
 
 	defaults(o);
@@ -815,8 +823,9 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const
 				for (const struct option *t = table; t->name; t++)
 					if (t->val == optopt && strncmp(bad + 2, t->name, len) == 0)
 						return fail(err, errlen,
-							    bad[2 + len] ? "option '%.*s' takes no value"
-									 : "option '%.*s' needs a value",
+							    bad[2 + len]
+								    ? "option '%.*s' takes no value"
+								    : "option '%.*s' needs a value",
 							    (int)len + 2, bad);
 			}
 			if (optopt && (c == ':' || strchr(shortopts, optopt)))
@@ -826,8 +835,8 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const
 			if (strncmp(bad, "--", 2) == 0 && strchr(bad, '=') == NULL) {
 				for (const struct option *t = table; t->name; t++)
 					if (strcmp(bad + 2, t->name) == 0)
-						return fail(err, errlen, "option '%s' needs a value",
-							    bad);
+						return fail(err, errlen,
+							    "option '%s' needs a value", bad);
 			}
 			return fail(err, errlen, "unknown option '%s'", bad);
 		}
@@ -855,8 +864,9 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const
 		if (argc == 0 && cfg && cfg->command)
 			o->argv = cfg->command;
 		else if (argc == 0)
-			return fail(err, errlen,
-				    "no PROGRAM given (usage: baton [OPTIONS] -- PROGRAM [ARGS...])");
+			return fail(
+				err, errlen,
+				"no PROGRAM given (usage: baton [OPTIONS] -- PROGRAM [ARGS...])");
 		else
 			o->argv = argv;
 		if (o->exit_with && o->name && strcmp(o->exit_with, o->name) == 0)
@@ -881,8 +891,9 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const
 		if (argc > 0)
 			return fail(err, errlen, "notify: unexpected argument '%s'", argv[0]);
 		if (!o->notify_ready && !o->notify_stopping && !o->notify_status)
-			return fail(err, errlen,
-				    "notify: nothing to send (give --ready, --status or --stopping)");
+			return fail(
+				err, errlen,
+				"notify: nothing to send (give --ready, --status or --stopping)");
 		return 0;
 	case CLI_INSTALL:
 		if (argc != 1)

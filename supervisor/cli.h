@@ -12,10 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CLI_MAX_MAPS 16
-#define CLI_MAX_HOOKS 16
+#define CLI_MAX_MAPS	    16
+#define CLI_MAX_HOOKS	    16
 #define CLI_MAX_ENTRYPOINTS 32
-#define CLI_MAX_SECONDS 31536000.0 /* a year */
+#define CLI_MAX_SECONDS	    31536000.0 /* a year */
 
 enum cli_command {
 	CLI_RUN,
@@ -33,13 +33,13 @@ enum hook_phase { HOOK_PRE_START, HOOK_POST_READY, HOOK_PRE_STOP, HOOK_POST_EXIT
 
 struct signal_map {
 	int from;
-	int to;		/* 0: swallow the signal */
+	int to; /* 0: swallow the signal */
 };
 
 struct options {
 	enum cli_command command;
-	enum cli_command help_for;	/* CLI_HELP: which command's help */
-	int log_level;			/* -1: the default */
+	enum cli_command help_for; /* CLI_HELP: which command's help */
+	int log_level;		   /* -1: the default */
 	/* run */
 	bool group;
 	bool remap_exit[256];
@@ -53,16 +53,16 @@ struct options {
 	const char *dir;
 	struct probe_spec ready_on[PROBE_MAX];
 	int n_ready_on;
-	double timeout;			/* < 0: wait forever */
+	double timeout; /* < 0: wait forever */
 	unsigned jitter_ms;
-	double watchdog;		/* 0: off */
-	const char *exit_with;		/* stop when this name has exited or is gone */
-	const char *config;		/* --config FILE, already applied */
+	double watchdog;       /* 0: off */
+	const char *exit_with; /* stop when this name has exited or is gone */
+	const char *config;    /* --config FILE, already applied */
 	const char *hooks[HOOK_PHASES][CLI_MAX_HOOKS];
 	int n_hooks[HOOK_PHASES];
 	const char *hooks_dir;
 	double hook_timeout;
-	char **argv;			/* PROGRAM and its arguments */
+	char **argv; /* PROGRAM and its arguments */
 	/* wait, status */
 	bool json;
 	char names[GATE_MAX_NAMES][GATE_NAME_MAX + 1];
@@ -75,8 +75,8 @@ struct options {
 	const char *install_dir;
 	/* inject */
 	const char *inject_image;
-	const char *inject_file;	/* NULL or "-": stdin */
-	const char *entrypoints[CLI_MAX_ENTRYPOINTS];	/* CONTAINER=CMD */
+	const char *inject_file;		      /* NULL or "-": stdin */
+	const char *entrypoints[CLI_MAX_ENTRYPOINTS]; /* CONTAINER=CMD */
 	int n_entrypoints;
 };
 

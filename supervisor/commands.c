@@ -71,7 +71,7 @@ int commands_wait(const struct options *o)
 	}
 	ev_io_init(&waiting.sig_io, wait_signal, waiting.sig_fd, EV_READ);
 	ev_io_start(waiting.loop, &waiting.sig_io);
-	rc = gate_await_start(waiting.loop, (char(*)[GATE_NAME_MAX + 1])o->names, o->n_names,
+	rc = gate_await_start(waiting.loop, (char(*)[GATE_NAME_MAX + 1]) o->names, o->n_names,
 			      o->timeout, wait_done);
 	if (rc < 0) {
 		log_error("cannot wait: %s", strerror(errno));
@@ -114,7 +114,7 @@ static const char *view_state(const struct gate_view *v, char *buf, size_t size)
 int commands_status(const struct options *o)
 {
 	static char all[256][GATE_NAME_MAX + 1];
-	char (*names)[GATE_NAME_MAX + 1] = (char(*)[GATE_NAME_MAX + 1])o->names;
+	char(*names)[GATE_NAME_MAX + 1] = (char(*)[GATE_NAME_MAX + 1]) o->names;
 	int n = o->n_names;
 	bool ready = true;
 	struct timespec now;
@@ -158,8 +158,8 @@ int commands_status(const struct options *o)
 			json_string(names[i]);
 			printf(", \"state\": ");
 			json_string(state);
-			printf(", \"ready\": %s, \"alive\": %s", gate_view_ready(&v) ? "true" : "false",
-			       v.alive ? "true" : "false");
+			printf(", \"ready\": %s, \"alive\": %s",
+			       gate_view_ready(&v) ? "true" : "false", v.alive ? "true" : "false");
 			if (v.state > GATE_INVALID) {
 				printf(", \"since\": %lld.%09ld, \"incarnation\": ",
 				       (long long)v.rec.since.tv_sec, v.rec.since.tv_nsec);
@@ -224,7 +224,8 @@ int commands_install(const struct options *o)
 	}
 	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (in < 0 || fstat(in, &st) < 0) {
-		log_error("install: cannot open my own binary (/proc/self/exe): %s", strerror(errno));
+		log_error("install: cannot open my own binary (/proc/self/exe): %s",
+			  strerror(errno));
 		return BATON_EXIT_OSERR;
 	}
 	out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755);

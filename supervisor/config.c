@@ -20,47 +20,47 @@
 #include <yaml.h>
 
 enum value_type {
-	V_SCALAR,	/* one value */
-	V_LIST,		/* one value or a list of values */
-	V_BOOL,		/* true or false */
-	V_ARGV,		/* a non-empty list of strings: PROGRAM and its arguments */
-	V_HOOKS,	/* the hooks mapping */
+	V_SCALAR, /* one value */
+	V_LIST,	  /* one value or a list of values */
+	V_BOOL,	  /* true or false */
+	V_ARGV,	  /* a non-empty list of strings: PROGRAM and its arguments */
+	V_HOOKS,  /* the hooks mapping */
 };
 
 struct key_def {
-	const char *key;	/* in the file */
-	const char *option;	/* the long option it sets */
+	const char *key;    /* in the file */
+	const char *option; /* the long option it sets */
 	enum value_type type;
 };
 
 static const struct key_def top_keys[] = {
-	{"name", "name", V_SCALAR},
-	{"after", "after", V_LIST},
-	{"ready-on", "ready-on", V_LIST},
-	{"dir", "dir", V_SCALAR},
-	{"timeout", "timeout", V_SCALAR},
-	{"jitter", "jitter", V_SCALAR},
-	{"watchdog", "watchdog", V_SCALAR},
-	{"exit-with", "exit-with", V_SCALAR},
-	{"grace", "grace", V_SCALAR},
-	{"group", "group", V_BOOL},
-	{"remap-exit", "remap-exit", V_LIST},
-	{"map-signal", "map-signal", V_LIST},
-	{"pdeathsig", "pdeathsig", V_SCALAR},
-	{"log-level", "log-level", V_SCALAR},
-	{"command", NULL, V_ARGV},
-	{"hooks", NULL, V_HOOKS},
-	{NULL, NULL, V_SCALAR},
+	{ "name", "name", V_SCALAR },
+	{ "after", "after", V_LIST },
+	{ "ready-on", "ready-on", V_LIST },
+	{ "dir", "dir", V_SCALAR },
+	{ "timeout", "timeout", V_SCALAR },
+	{ "jitter", "jitter", V_SCALAR },
+	{ "watchdog", "watchdog", V_SCALAR },
+	{ "exit-with", "exit-with", V_SCALAR },
+	{ "grace", "grace", V_SCALAR },
+	{ "group", "group", V_BOOL },
+	{ "remap-exit", "remap-exit", V_LIST },
+	{ "map-signal", "map-signal", V_LIST },
+	{ "pdeathsig", "pdeathsig", V_SCALAR },
+	{ "log-level", "log-level", V_SCALAR },
+	{ "command", NULL, V_ARGV },
+	{ "hooks", NULL, V_HOOKS },
+	{ NULL, NULL, V_SCALAR },
 };
 
 static const struct key_def hook_keys[] = {
-	{"pre-start", "pre-start", V_LIST},
-	{"post-ready", "post-ready", V_LIST},
-	{"pre-stop", "pre-stop", V_LIST},
-	{"post-exit", "post-exit", V_LIST},
-	{"dir", "hooks-dir", V_SCALAR},
-	{"timeout", "hook-timeout", V_SCALAR},
-	{NULL, NULL, V_SCALAR},
+	{ "pre-start", "pre-start", V_LIST },
+	{ "post-ready", "post-ready", V_LIST },
+	{ "pre-stop", "pre-stop", V_LIST },
+	{ "post-exit", "post-exit", V_LIST },
+	{ "dir", "hooks-dir", V_SCALAR },
+	{ "timeout", "hook-timeout", V_SCALAR },
+	{ NULL, NULL, V_SCALAR },
 };
 
 struct walk {
@@ -102,7 +102,7 @@ static const char *scalar(yaml_node_t *n)
 
 static bool is_null(yaml_node_t *n)
 {
-	static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
 
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
@@ -144,8 +144,8 @@ static int add_item(struct walk *w, const char *option, const char *value, yaml_
 		}
 		c->items = items;
 	}
-	c->items[c->n_items++] = (struct config_item){option, copy, (int)n->start_mark.line + 1,
-						      (int)n->start_mark.column + 1};
+	c->items[c->n_items++] = (struct config_item){ option, copy, (int)n->start_mark.line + 1,
+						       (int)n->start_mark.column + 1 };
 	return 0;
 }
 
@@ -180,7 +180,7 @@ static int take_argv(struct walk *w, const char *key, yaml_node_t *n)
 static int take_mapping(struct walk *w, yaml_node_t *map, const struct key_def *keys,
 			const char *where)
 {
-	int first_line[32] = {0};
+	int first_line[32] = { 0 };
 
 	if (map->type != YAML_MAPPING_NODE)
 		return error_at(w, &map->start_mark, "%s: expected a mapping of settings", where);
@@ -218,8 +218,8 @@ static int take_value(struct walk *w, const struct key_def *k, yaml_node_t *n)
 			return -1;
 		return add_item(w, k->option, scalar(n), n);
 	case V_BOOL: {
-		static const char *const yes[] = {"true", "yes", "on"};
-		static const char *const no[] = {"false", "no", "off"};
+		static const char *const yes[] = { "true", "yes", "on" };
+		static const char *const no[] = { "false", "no", "off" };
 
 		if (check_text(w, n, k->key) < 0)
 			return -1;
@@ -246,7 +246,8 @@ static int take_value(struct walk *w, const struct key_def *k, yaml_node_t *n)
 		     it < n->data.sequence.items.top; it++) {
 			yaml_node_t *v = yaml_document_get_node(w->doc, *it);
 
-			if (check_text(w, v, k->key) < 0 || add_item(w, k->option, scalar(v), v) < 0)
+			if (check_text(w, v, k->key) < 0 ||
+			    add_item(w, k->option, scalar(v), v) < 0)
 				return -1;
 		}
 		return 0;
@@ -338,7 +339,7 @@ int config_parse(const char *buf, size_t len, const char *file, struct config *c
 {
 	yaml_parser_t parser;
 	yaml_document_t doc, extra;
-	struct walk w = {&doc, c, e};
+	struct walk w = { &doc, c, e };
 	yaml_node_t *root;
 	int rc = -1;
 
@@ -359,7 +360,7 @@ int config_parse(const char *buf, size_t len, const char *file, struct config *c
 	}
 	root = yaml_document_get_root_node(&doc);
 	if (!root) {
-		yaml_mark_t start = {0, 0, 0};
+		yaml_mark_t start = { 0, 0, 0 };
 
 		error_at(&w, &start, "empty configuration (expected a mapping of settings)");
 		goto out;

@@ -18,8 +18,8 @@
 
 struct parse_error {
 	char file[256];
-	int line;	/* 1-based; 0 when unknown */
-	int column;	/* 1-based */
+	int line;   /* 1-based; 0 when unknown */
+	int column; /* 1-based */
 	char msg[256];
 };
 

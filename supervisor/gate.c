@@ -73,8 +73,8 @@ bool gate_name_valid(const char *name)
 }
 
 static const char *const state_names[] = {
-	[GATE_NONE] = "none",	       [GATE_INVALID] = "invalid", [GATE_STARTING] = "starting",
-	[GATE_READY] = "ready",	       [GATE_STOPPING] = "stopping", [GATE_EXITED] = "exited",
+	[GATE_NONE] = "none",	[GATE_INVALID] = "invalid",   [GATE_STARTING] = "starting",
+	[GATE_READY] = "ready", [GATE_STOPPING] = "stopping", [GATE_EXITED] = "exited",
 	[GATE_DONE] = "done",
 };
 
@@ -85,10 +85,11 @@ const char *gate_state_name(enum gate_state state)
 
 int gate_record_format(const struct gate_record *r, char *buf, size_t size)
 {
-	int n = snprintf(buf, size,
-			 "version=1\nname=%s\nincarnation=%s\nstate=%s\nsince=%lld.%09ld\npid=%ld\n",
-			 r->name, r->incarnation, gate_state_name(r->state),
-			 (long long)r->since.tv_sec, r->since.tv_nsec, r->pid);
+	int n = snprintf(
+		buf, size,
+		"version=1\nname=%s\nincarnation=%s\nstate=%s\nsince=%lld.%09ld\npid=%ld\n",
+		r->name, r->incarnation, gate_state_name(r->state), (long long)r->since.tv_sec,
+		r->since.tv_nsec, r->pid);
 
 	if (n > 0 && (r->state == GATE_EXITED || r->state == GATE_DONE))
 		n += snprintf(buf + n, size > (size_t)n ? size - (size_t)n : 0, "exit=%d\n",
@@ -160,9 +161,9 @@ static bool status_text_valid(const char *s, size_t len)
 int gate_record_parse(const char *buf, size_t len, struct gate_record *r, char *err, size_t errlen)
 {
 	enum { K_VERSION, K_NAME, K_INCARNATION, K_STATE, K_SINCE, K_PID, K_EXIT, K_STATUS, K_N };
-	static const char *const keys[K_N] = {"version", "name", "incarnation", "state",
-					      "since",	 "pid",	 "exit",	"status"};
-	bool seen[K_N] = {0};
+	static const char *const keys[K_N] = { "version", "name", "incarnation", "state",
+					       "since",	  "pid",  "exit",	 "status" };
+	bool seen[K_N] = { 0 };
 	size_t pos = 0;
 	int line = 0;
 
@@ -323,7 +324,8 @@ static int mkdir_parents(const char *dir)
 		*p = '/';
 	}
 	if (mkdir(path, 01777) == 0)
-		return chmod(path, 01777); /* despite the umask: containers may run as other users */
+		return chmod(path,
+			     01777); /* despite the umask: containers may run as other users */
 	return errno == EEXIST ? 0 : -1;
 }
 
@@ -370,7 +372,8 @@ static int bell_open(bool writable, char *err, size_t errlen)
 	fd = openat(dir_fd, GATE_BELL, O_RDWR | flags);
 	if (fd < 0 && errno == ENOENT) {
 		if (bell_create() < 0 && (writable || errno != EROFS))
-			return fail(err, errlen, "cannot create %s/%s: %s", dir_path, GATE_BELL, strerror(errno));
+			return fail(err, errlen, "cannot create %s/%s: %s", dir_path, GATE_BELL,
+				    strerror(errno));
 		fd = openat(dir_fd, GATE_BELL, O_RDWR | flags);
 	}
 	if (fd < 0 && !writable && (errno == EACCES || errno == EROFS))
@@ -378,7 +381,8 @@ static int bell_open(bool writable, char *err, size_t errlen)
 	else if (fd >= 0)
 		bell_writable = true;
 	if (fd < 0)
-		return fail(err, errlen, "cannot open %s/%s: %s", dir_path, GATE_BELL, strerror(errno));
+		return fail(err, errlen, "cannot open %s/%s: %s", dir_path, GATE_BELL,
+			    strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < GATE_BELL_SIZE) {
 		close(fd);
 		errno = EINVAL;
@@ -389,7 +393,8 @@ static int bell_open(bool writable, char *err, size_t errlen)
 		   fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
-		return fail(err, errlen, "cannot map %s/%s: %s", dir_path, GATE_BELL, strerror(errno));
+		return fail(err, errlen, "cannot map %s/%s: %s", dir_path, GATE_BELL,
+			    strerror(errno));
 	bell = map;
 	return 0;
 }
@@ -439,7 +444,8 @@ int gate_claim(const char *name, char *err, size_t errlen)
 	claim_fd = openat(dir_fd, lock, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
 			  0644);
 	if (claim_fd < 0)
-		return fail(err, errlen, "cannot create %s/%s: %s", dir_path, lock, strerror(errno));
+		return fail(err, errlen, "cannot create %s/%s: %s", dir_path, lock,
+			    strerror(errno));
 	if (fstat(claim_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		errno = EINVAL;
 		return fail(err, errlen, "%s/%s is not a regular file", dir_path, lock);
@@ -448,7 +454,8 @@ int gate_claim(const char *name, char *err, size_t errlen)
 		struct gate_view v;
 
 		if (errno != EWOULDBLOCK)
-			return fail(err, errlen, "cannot lock %s/%s: %s", dir_path, lock, strerror(errno));
+			return fail(err, errlen, "cannot lock %s/%s: %s", dir_path, lock,
+				    strerror(errno));
 		gate_read(name, &v);
 		errno = EBUSY;
 		return fail(err, errlen,
@@ -464,7 +471,8 @@ int gate_claim(const char *name, char *err, size_t errlen)
 	snprintf(mine.name, sizeof(mine.name), "%s", name);
 	mine.pid = getpid();
 	if (gate_publish(GATE_STARTING, 0, "") < 0)
-		return fail(err, errlen, "cannot publish %s/%s: %s", dir_path, name, strerror(errno));
+		return fail(err, errlen, "cannot publish %s/%s: %s", dir_path, name,
+			    strerror(errno));
 	return 0;
 }
 
@@ -558,7 +566,8 @@ int gate_read(const char *name, struct gate_view *v)
 			return 0;
 		}
 		n = read(fd, buf, sizeof(buf));
-		if (n < 0 || gate_record_parse(buf, (size_t)n, &v->rec, v->why, sizeof(v->why)) < 0) {
+		if (n < 0 ||
+		    gate_record_parse(buf, (size_t)n, &v->rec, v->why, sizeof(v->why)) < 0) {
 			if (n < 0)
 				snprintf(v->why, sizeof(v->why), "%s", strerror(errno));
 			close(fd);
@@ -580,8 +589,8 @@ int gate_read(const char *name, struct gate_view *v)
 		flock(fd, LOCK_UN);
 		close(fd);
 		/* Unlocked: its owner is gone, unless the owner just replaced it. Look again. */
-		if (fstatat(dir_fd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_ino == st.st_ino &&
-		    now.st_dev == st.st_dev)
+		if (fstatat(dir_fd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    now.st_ino == st.st_ino && now.st_dev == st.st_dev)
 			return 0;
 	}
 	return 0;
@@ -659,7 +668,8 @@ static double elapsed(void)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - aw.start.tv_sec) + (double)(now.tv_nsec - aw.start.tv_nsec) / 1e9;
+	return (double)(now.tv_sec - aw.start.tv_sec) +
+	       (double)(now.tv_nsec - aw.start.tv_nsec) / 1e9;
 }
 
 /* Re-reads every name; logs each change; true when all are ready. */
@@ -834,11 +844,12 @@ static void *watch_thread(void *p)
 		int fd = openat(dir_fd, watch.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		struct stat st;
 
-		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_ino != done_ino) {
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_ino != done_ino) {
 			/*
-			 * A record published since the loop last looked (it reads after our previous
-			 * send): tell it before blocking, or that publish goes unseen until this
-			 * record's owner replaces it or dies.
+			 * A record published since the loop last looked (it reads after our
+			 * previous send): tell it before blocking, or that publish goes unseen
+			 * until this record's owner replaces it or dies.
 			 */
 			if (st.st_ino != told_ino) {
 				told_ino = st.st_ino;
@@ -885,9 +896,9 @@ int gate_watch_start(struct ev_loop *loop, const char *name, void (*changed)(voi
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	rc = pthread_create(&thread, &attr, watch_thread,
-			    (void *)(uintptr_t)__atomic_add_fetch(&watch_generation, 1,
-								 __ATOMIC_SEQ_CST));
+	rc = pthread_create(
+		&thread, &attr, watch_thread,
+		(void *)(uintptr_t)__atomic_add_fetch(&watch_generation, 1, __ATOMIC_SEQ_CST));
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
 		gate_watch_stop();

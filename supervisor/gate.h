@@ -20,33 +20,33 @@
 #include <stdint.h>
 #include <time.h>
 
-#define GATE_NAME_MAX	  63
-#define GATE_RECORD_MAX	  4096
-#define GATE_STATUS_MAX	  256
-#define GATE_MAX_NAMES	  32
-#define GATE_DEFAULT_DIR  "/run/baton"
-#define GATE_BELL	  ".bell"
-#define GATE_BELL_SIZE	  4096
+#define GATE_NAME_MAX	     63
+#define GATE_RECORD_MAX	     4096
+#define GATE_STATUS_MAX	     256
+#define GATE_MAX_NAMES	     32
+#define GATE_DEFAULT_DIR     "/run/baton"
+#define GATE_BELL	     ".bell"
+#define GATE_BELL_SIZE	     4096
 #define GATE_INCARNATION_LEN 32
 
 enum gate_state {
-	GATE_NONE,	/* no record (reader side only) */
-	GATE_INVALID,	/* a record that does not parse (reader side only) */
+	GATE_NONE,    /* no record (reader side only) */
+	GATE_INVALID, /* a record that does not parse (reader side only) */
 	GATE_STARTING,
 	GATE_READY,
 	GATE_STOPPING,
 	GATE_EXITED,
-	GATE_DONE,	/* exited 0 with --ready-on exit0: stays ready after its owner is gone */
+	GATE_DONE, /* exited 0 with --ready-on exit0: stays ready after its owner is gone */
 };
 
 struct gate_record {
 	char name[GATE_NAME_MAX + 1];
 	char incarnation[GATE_INCARNATION_LEN + 1];
 	enum gate_state state;
-	struct timespec since;	/* CLOCK_REALTIME when the state was entered */
-	long pid;		/* the owner's pid, in its own PID namespace */
-	int exit_code;		/* GATE_EXITED and GATE_DONE */
-	char status[GATE_STATUS_MAX + 1];	/* STATUS= from PROGRAM, may be empty */
+	struct timespec since;		  /* CLOCK_REALTIME when the state was entered */
+	long pid;			  /* the owner's pid, in its own PID namespace */
+	int exit_code;			  /* GATE_EXITED and GATE_DONE */
+	char status[GATE_STATUS_MAX + 1]; /* STATUS= from PROGRAM, may be empty */
 };
 
 /* What a reader sees of a name: the record and whether its owner is alive. */
@@ -54,7 +54,7 @@ struct gate_view {
 	enum gate_state state;
 	bool alive;
 	struct gate_record rec;
-	char why[128];		/* GATE_INVALID: what is wrong with the record */
+	char why[128]; /* GATE_INVALID: what is wrong with the record */
 };
 
 /* Pure helpers. */

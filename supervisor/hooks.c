@@ -28,7 +28,7 @@
 struct hook_entry {
 	char name[300];
 	char *argv[HOOK_MAX_ARGS + 1];
-	char *words;	/* storage for argv, or the path */
+	char *words; /* storage for argv, or the path */
 };
 
 static struct {
@@ -47,7 +47,7 @@ static struct {
 	bool ok;
 	double limit;
 	char **env;
-	size_t env_base;	/* env[env_base...] are ours to free */
+	size_t env_base; /* env[env_base...] are ours to free */
 	void (*done)(enum hook_phase phase, bool ok);
 	/* the running hook */
 	pid_t pid;
@@ -172,9 +172,9 @@ static int env_add(size_t *n, const char *fmt, const char *a, long b)
 /* The variables baton sets for hooks; inherited ones of the same names are dropped. */
 static bool env_ours(const char *e)
 {
-	static const char *const ours[] = {"BATON_PHASE=",     "BATON_NAME=",
-					   "BATON_DIR=",       "BATON_MAIN_PID=",
-					   "BATON_EXIT_STATUS=", "BATON_STARTED_AT="};
+	static const char *const ours[] = { "BATON_PHASE=",	  "BATON_NAME=",
+					    "BATON_DIR=",	  "BATON_MAIN_PID=",
+					    "BATON_EXIT_STATUS=", "BATON_STARTED_AT=" };
 
 	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
 		if (strncmp(e, ours[i], strlen(ours[i])) == 0)
@@ -309,7 +309,7 @@ static void on_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 static void run_next(void)
 {
 	struct hook_entry *he;
-	struct spawn_req req = {.envp = h.env, .own_group = true, .close_fds = true};
+	struct spawn_req req = { .envp = h.env, .own_group = true, .close_fds = true };
 	int p[2], devnull, exec_errno;
 
 	if (h.next >= h.n) {

@@ -37,15 +37,15 @@ static const struct {
 	const char *kind;
 	const char *path; /* "": a Pod is its own template */
 } workloads[] = {
-    {"Pod", ""},
-    {"Deployment", "spec.template."},
-    {"StatefulSet", "spec.template."},
-    {"DaemonSet", "spec.template."},
-    {"ReplicaSet", "spec.template."},
-    {"ReplicationController", "spec.template."},
-    {"Job", "spec.template."},
-    {"CronJob", "spec.jobTemplate.spec.template."},
-    {"PodTemplate", "template."},
+	{ "Pod", "" },
+	{ "Deployment", "spec.template." },
+	{ "StatefulSet", "spec.template." },
+	{ "DaemonSet", "spec.template." },
+	{ "ReplicaSet", "spec.template." },
+	{ "ReplicationController", "spec.template." },
+	{ "Job", "spec.template." },
+	{ "CronJob", "spec.jobTemplate.spec.template." },
+	{ "PodTemplate", "template." },
 };
 
 struct ctx {
@@ -148,8 +148,8 @@ static yaml_node_pair_t *pairs(struct ctx *c, int map, int *n)
 	yaml_node_t *m = node(c, map);
 
 	*n = m && m->type == YAML_MAPPING_NODE
-		 ? (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start)
-		 : 0;
+		     ? (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start)
+		     : 0;
 	return *n ? m->data.mapping.pairs.start : NULL;
 }
 
@@ -203,10 +203,10 @@ static int track(struct ctx *c, int id)
 /* Plain style where YAML would read the text back as the same string, else double quotes. */
 static int add_str(struct ctx *c, const char *s, size_t len)
 {
-	static const char *const words[] = {"y",   "n",	   "yes",   "no",  "on",
-					    "off", "true", "false", "null"};
+	static const char *const words[] = { "y",   "n",    "yes",   "no",  "on",
+					     "off", "true", "false", "null" };
 	yaml_scalar_style_t style =
-	    c->json ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE;
+		c->json ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE;
 
 	if (!len || !(s[0] == '/' || (s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
 		      (s[0] == '-' && len > 1 && s[1] != '.' && (s[1] < '0' || s[1] > '9'))))
@@ -299,8 +299,8 @@ static int add_fields(struct ctx *c, const char *const *kv)
 	for (; map >= 0 && *kv; kv += 2)
 		if (map_append(c, map, add_text(c, kv[0]),
 			       kv[1] == yes ? track(c, yaml_document_add_scalar(
-							   c->doc, NULL, (yaml_char_t *)yes, 4,
-							   YAML_PLAIN_SCALAR_STYLE))
+							       c->doc, NULL, (yaml_char_t *)yes, 4,
+							       YAML_PLAIN_SCALAR_STYLE))
 					    : add_text(c, kv[1])) < 0)
 			return -1;
 	return map;
@@ -321,8 +321,8 @@ static int own(struct ctx *c, int *slot)
 	if (orig->type == YAML_SEQUENCE_NODE) {
 		yaml_node_item_t *it;
 
-		copy = track(
-		    c, yaml_document_add_sequence(c->doc, orig->tag, orig->data.sequence.style));
+		copy = track(c, yaml_document_add_sequence(c->doc, orig->tag,
+							   orig->data.sequence.style));
 		n = items(c, id, &it);
 		for (int i = 0; copy > 0 && i < n; i++)
 			if (seq_append(c, copy, it[i]) < 0)
@@ -331,7 +331,7 @@ static int own(struct ctx *c, int *slot)
 		yaml_node_pair_t *p;
 
 		copy = track(
-		    c, yaml_document_add_mapping(c->doc, orig->tag, orig->data.mapping.style));
+			c, yaml_document_add_mapping(c->doc, orig->tag, orig->data.mapping.style));
 		p = pairs(c, id, &n);
 		for (int i = 0; copy > 0 && i < n; i++)
 			if (map_append(c, copy, p[i].key, p[i].value) < 0)
@@ -393,7 +393,7 @@ static struct member *member_find(struct member *m, int n, const char *name, siz
 /* Reads the baton.dev/<what>.<container> annotations into the members. */
 static int read_annotations(struct ctx *c, int ann, struct member *m, int n)
 {
-	static const char *const kinds[] = {"after.", "ready-on.", "exit-with."};
+	static const char *const kinds[] = { "after.", "ready-on.", "exit-with." };
 	int np;
 	yaml_node_pair_t *p = pairs(c, ann, &np);
 
@@ -412,10 +412,10 @@ static int read_annotations(struct ctx *c, int ann, struct member *m, int n)
 			;
 		if (k == 3)
 			return fail(
-			    c, p[i].key,
-			    "unknown annotation %s (baton knows %sinject, %safter.CONTAINER, "
-			    "%sready-on.CONTAINER, %sexit-with.CONTAINER)",
-			    key, PREFIX, PREFIX, PREFIX, PREFIX);
+				c, p[i].key,
+				"unknown annotation %s (baton knows %sinject, %safter.CONTAINER, "
+				"%sready-on.CONTAINER, %sexit-with.CONTAINER)",
+				key, PREFIX, PREFIX, PREFIX, PREFIX);
 		rest += strlen(kinds[k]);
 		to = member_find(m, n, rest, strlen(rest));
 		if (!to)
@@ -527,7 +527,7 @@ static int check_member(struct ctx *c, struct member *m, int n, struct member *s
 	s = text(c, self->exit_with);
 	if (s && (len = next_word(&s, BLANKS)) && !s[len + strspn(s + len, BLANKS)])
 		self->exit_dep =
-		    resolve(c, self->exit_with, PREFIX "exit-with.", m, n, self, s, len);
+			resolve(c, self->exit_with, PREFIX "exit-with.", m, n, self, s, len);
 	else if (s)
 		return fail(c, self->exit_with,
 			    "annotation %sexit-with.%s: give one container name", PREFIX,
@@ -666,10 +666,10 @@ static int wrapped_command(struct ctx *c, struct member *m, struct member *all, 
 /* Adds the mounts of baton-gate and baton-bin to a container's volumeMounts. */
 static int add_mounts(struct ctx *c, int map, const char *name)
 {
-	static const char *const volumes[] = {GATE_VOLUME, BIN_VOLUME};
-	static const char *const paths[] = {INJECT_GATE_DIR, INJECT_BIN_DIR};
+	static const char *const volumes[] = { GATE_VOLUME, BIN_VOLUME };
+	static const char *const paths[] = { INJECT_GATE_DIR, INJECT_BIN_DIR };
 	yaml_node_item_t *it;
-	bool have[2] = {false, false};
+	bool have[2] = { false, false };
 	int mounts, pair, n;
 
 	if (map_get(c, map, "volumeMounts", &mounts, &pair) < 0)
@@ -707,9 +707,9 @@ static int add_mounts(struct ctx *c, int map, const char *name)
 	for (int v = 0; v < 2; v++)
 		if (!have[v] &&
 		    seq_append(c, mounts,
-			       add_fields(c, (const char *const[]){"name", volumes[v], "mountPath",
-								   paths[v], v ? "readOnly" : NULL,
-								   yes, NULL})) < 0)
+			       add_fields(c, (const char *const[]){ "name", volumes[v], "mountPath",
+								    paths[v], v ? "readOnly" : NULL,
+								    yes, NULL })) < 0)
 			return -1;
 	return 0;
 }
@@ -787,16 +787,16 @@ static int list_for_change(struct ctx *c, int spec, const char *key, int list, i
 /* The emptyDir volumes and the init container that installs baton into baton-bin. */
 static int add_pod_parts(struct ctx *c, int spec, int containers_pair)
 {
-	static const char *const volumes[] = {GATE_VOLUME, BIN_VOLUME};
-	const char *const fields[] = {"name",
-				      INSTALLER,
-				      "image",
-				      c->s->image ? c->s->image : INJECT_DEFAULT_IMAGE,
-				      "imagePullPolicy",
-				      "IfNotPresent",
-				      NULL};
-	const char *const mount[] = {"name", BIN_VOLUME, "mountPath", INJECT_BIN_DIR, NULL};
-	const char *const install[] = {"baton", "install", INJECT_BIN_DIR};
+	static const char *const volumes[] = { GATE_VOLUME, BIN_VOLUME };
+	const char *const fields[] = { "name",
+				       INSTALLER,
+				       "image",
+				       c->s->image ? c->s->image : INJECT_DEFAULT_IMAGE,
+				       "imagePullPolicy",
+				       "IfNotPresent",
+				       NULL };
+	const char *const mount[] = { "name", BIN_VOLUME, "mountPath", INJECT_BIN_DIR, NULL };
+	const char *const install[] = { "baton", "install", INJECT_BIN_DIR };
 	int list, pair, item, seq, n;
 	yaml_node_item_t *it;
 	bool found;
@@ -826,11 +826,11 @@ static int add_pod_parts(struct ctx *c, int spec, int containers_pair)
 	for (int v = 0; v < 2; v++) {
 		if (find_named(c, spec, "volumes", volumes[v], &list, &pair, &found) < 0)
 			return -1;
-		if (!found &&
-		    ((list = list_for_change(c, spec, "volumes", list, pair, -1)) < 0 ||
-		     (item = add_fields(c, (const char *const[]){"name", volumes[v], NULL})) < 0 ||
-		     map_append(c, item, add_text(c, "emptyDir"), add_map(c)) < 0 ||
-		     seq_append(c, list, item) < 0))
+		if (!found && ((list = list_for_change(c, spec, "volumes", list, pair, -1)) < 0 ||
+			       (item = add_fields(c, (const char *const[]){ "name", volumes[v],
+									    NULL })) < 0 ||
+			       map_append(c, item, add_text(c, "emptyDir"), add_map(c)) < 0 ||
+			       seq_append(c, list, item) < 0))
 			return -1;
 	}
 	return 0;
@@ -992,7 +992,7 @@ static int inject_object(struct ctx *c, int *slot, int index, int item)
 int inject_document(yaml_document_t *doc, int index, const struct inject_settings *s,
 		    struct parse_error *e)
 {
-	struct ctx c = {.doc = doc, .s = s, .e = e};
+	struct ctx c = { .doc = doc, .s = s, .e = e };
 	yaml_node_item_t *it;
 	int nodes = (int)(doc->nodes.top - doc->nodes.start), r = 0, list, pair, n;
 	char *state;
@@ -1097,7 +1097,7 @@ static int scan_document(yaml_parser_t *p, struct scan *sc, struct parse_error *
 			why = "nested deeper than " STR(INJECT_MAX_DEPTH) " levels";
 		else if (refs > INJECT_MAX_REFS)
 			why = "more than " STR(
-			    INJECT_MAX_REFS) " anchors and aliases in one document";
+				INJECT_MAX_REFS) " anchors and aliases in one document";
 		if (why) {
 			e->line = (int)at.line + 1;
 			e->column = (int)at.column + 1;
@@ -1135,8 +1135,8 @@ static int keep_values(yaml_document_t *doc, const struct scan *sc)
 	for (int id = 1; id <= count; id++) {
 		yaml_node_t *c = yaml_document_get_node(doc, id);
 		bool flow = c->type == YAML_SEQUENCE_NODE
-				? c->data.sequence.style == YAML_FLOW_SEQUENCE_STYLE
-				: c->data.mapping.style == YAML_FLOW_MAPPING_STYLE;
+				    ? c->data.sequence.style == YAML_FLOW_SEQUENCE_STYLE
+				    : c->data.mapping.style == YAML_FLOW_MAPPING_STYLE;
 		bool map = c->type == YAML_MAPPING_NODE;
 		int *items = c->data.sequence.items.start, n = 0;
 		yaml_node_pair_t *pairs = c->data.mapping.pairs.start;
@@ -1146,7 +1146,7 @@ static int keep_values(yaml_document_t *doc, const struct scan *sc)
 		else if (c->type == YAML_MAPPING_NODE)
 			n = (int)(c->data.mapping.pairs.top - pairs);
 		for (int i = 0; i < n; i++) {
-			int *slot[2] = {&items[i], NULL};
+			int *slot[2] = { &items[i], NULL };
 
 			/* c may have moved: adding a node grows the node array */
 			if (map) {
@@ -1160,9 +1160,9 @@ static int keep_values(yaml_document_t *doc, const struct scan *sc)
 				    s->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 				    strcmp((char *)s->tag, YAML_DEFAULT_SCALAR_TAG))
 					continue;
-				if (!(*slot[k] =
-					  yaml_document_add_scalar(doc, NULL, (yaml_char_t *)"null",
-								   4, YAML_PLAIN_SCALAR_STYLE)))
+				if (!(*slot[k] = yaml_document_add_scalar(doc, NULL,
+									  (yaml_char_t *)"null", 4,
+									  YAML_PLAIN_SCALAR_STYLE)))
 					return -1;
 			}
 		}
@@ -1222,8 +1222,8 @@ int inject_stream(const char *file, const char *in, size_t len, const struct inj
 {
 	yaml_parser_t parser, events;
 	yaml_emitter_t emitter;
-	struct buffer b = {0};
-	struct scan sc = {0};
+	struct buffer b = { 0 };
+	struct scan sc = { 0 };
 	int r = -1, end;
 
 	*out = NULL;
@@ -1330,7 +1330,7 @@ int inject_settings_check(const struct inject_settings *s, char *err, size_t err
 
 static int read_all(int fd, char **data, size_t *len)
 {
-	struct buffer b = {0};
+	struct buffer b = { 0 };
 	char chunk[65536];
 	ssize_t n;
 
@@ -1366,7 +1366,7 @@ static int write_all(int fd, const char *data, size_t len)
 
 int inject_main(const struct options *o)
 {
-	struct inject_settings s = {o->inject_image, o->entrypoints, o->n_entrypoints};
+	struct inject_settings s = { o->inject_image, o->entrypoints, o->n_entrypoints };
 	bool std_in = !o->inject_file || !strcmp(o->inject_file, "-");
 	const char *file = std_in ? "<stdin>" : o->inject_file;
 	char msg[800], *in = NULL, *out = NULL;

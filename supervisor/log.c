@@ -38,7 +38,7 @@ bool log_enabled(enum log_level level)
 
 int log_parse_level(const char *s)
 {
-	static const char *const names[] = {"error", "warn", "info", "debug"};
+	static const char *const names[] = { "error", "warn", "info", "debug" };
 
 	for (int i = 0; i < 4; i++)
 		if (strcasecmp(s, names[i]) == 0 || (s[0] == '0' + i && s[1] == '\0'))

@@ -92,7 +92,8 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, s
 				return fail(err, errlen, "line %d: bad key", line);
 		if (key_is(l, klen, "READY")) {
 			if (!value_is(v, vlen, "1"))
-				return fail(err, errlen, "READY=%.*s", (int)(vlen > 8 ? 8 : vlen), v);
+				return fail(err, errlen, "READY=%.*s", (int)(vlen > 8 ? 8 : vlen),
+					    v);
 			m->ready = true;
 		} else if (key_is(l, klen, "STOPPING")) {
 			if (!value_is(v, vlen, "1"))
@@ -114,7 +115,8 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, s
 
 			for (size_t i = 0; i < vlen; i++)
 				if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-					return fail(err, errlen, "STATUS holds a control character");
+					return fail(err, errlen,
+						    "STATUS holds a control character");
 			memcpy(m->status, v, cut);
 			m->status[cut] = '\0';
 			m->has_status = true;
@@ -169,11 +171,11 @@ static void on_datagram(struct ev_loop *loop, ev_io *w, int revents)
 			char buf[CMSG_SPACE(sizeof(struct ucred)) +
 				 CMSG_SPACE(NOTIFY_MAX_FDS * sizeof(int))];
 		} control;
-		struct iovec iov = {buf, sizeof(buf)};
-		struct msghdr mh = {.msg_iov = &iov,
-				    .msg_iovlen = 1,
-				    .msg_control = &control,
-				    .msg_controllen = sizeof(control)};
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = { .msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = &control,
+				     .msg_controllen = sizeof(control) };
 		struct ucred *cred = NULL;
 		struct notify_msg m;
 		char why[96];
@@ -201,10 +203,10 @@ static void on_datagram(struct ev_loop *loop, ev_io *w, int revents)
 	}
 }
 
-int notify_server_start(struct ev_loop *loop, void (*received)(const struct notify_msg *m,
-							       pid_t sender))
+int notify_server_start(struct ev_loop *loop,
+			void (*received)(const struct notify_msg *m, pid_t sender))
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	unsigned char rnd[8];
 	int one = 1;
 	size_t len;
@@ -294,7 +296,8 @@ void notify_upward_send(const char *text)
 {
 	if (upward_fd < 0)
 		return;
-	if (send(upward_fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && !upward_failed) {
+	if (send(upward_fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+	    !upward_failed) {
 		upward_failed = true;
 		log_warn("cannot notify my own supervisor: %s", strerror(errno));
 	}
@@ -310,8 +313,8 @@ int notify_send(const char *value, const char *text, int timeout_ms, char *err, 
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} control;
-	struct iovec iov = {(void *)barrier, sizeof(barrier) - 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct iovec iov = { (void *)barrier, sizeof(barrier) - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct pollfd pfd;
 	struct cmsghdr *c;
 	int rc;
@@ -325,7 +328,8 @@ int notify_send(const char *value, const char *text, int timeout_ms, char *err, 
 		return fail(err, errlen, "socket: %s", strerror(errno));
 	if (connect(fd, (struct sockaddr *)&sa, len) < 0 ||
 	    send(fd, text, strlen(text), MSG_NOSIGNAL) < 0) {
-		rc = fail(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value, strerror(errno));
+		rc = fail(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value,
+			  strerror(errno));
 		close(fd);
 		return rc;
 	}
@@ -344,18 +348,19 @@ int notify_send(const char *value, const char *text, int timeout_ms, char *err, 
 	close(p[1]);
 	close(fd);
 	if (rc < 0) {
-		rc = fail(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value, strerror(errno));
+		rc = fail(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value,
+			  strerror(errno));
 		close(p[0]);
 		return rc;
 	}
 	/* The receiver closes the pipe once it has handled both datagrams. */
-	pfd = (struct pollfd){.fd = p[0], .events = POLLIN};
+	pfd = (struct pollfd){ .fd = p[0], .events = POLLIN };
 	do
 		rc = poll(&pfd, 1, timeout_ms);
 	while (rc < 0 && errno == EINTR);
 	close(p[0]);
 	if (rc == 0)
-		return fail(err, errlen, "NOTIFY_SOCKET %s: no acknowledgement within %d ms",
-			    value, timeout_ms);
+		return fail(err, errlen, "NOTIFY_SOCKET %s: no acknowledgement within %d ms", value,
+			    timeout_ms);
 	return rc < 0 ? fail(err, errlen, "poll: %s", strerror(errno)) : 0;
 }

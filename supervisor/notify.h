@@ -17,14 +17,14 @@
 #define NOTIFY_MAX_DATAGRAM 4096
 
 struct notify_msg {
-	bool ready;		/* READY=1 (cleared by STOPPING=1 in the same datagram) */
-	bool stopping;		/* STOPPING=1 */
-	bool watchdog;		/* WATCHDOG=1 */
-	bool watchdog_trigger;	/* WATCHDOG=trigger */
-	bool barrier;		/* BARRIER=1 */
+	bool ready;	       /* READY=1 (cleared by STOPPING=1 in the same datagram) */
+	bool stopping;	       /* STOPPING=1 */
+	bool watchdog;	       /* WATCHDOG=1 */
+	bool watchdog_trigger; /* WATCHDOG=trigger */
+	bool barrier;	       /* BARRIER=1 */
 	bool has_status;
-	char status[GATE_STATUS_MAX + 1];	/* STATUS=, cut to GATE_STATUS_MAX bytes */
-	pid_t mainpid;		/* MAINPID=, 0 when absent */
+	char status[GATE_STATUS_MAX + 1]; /* STATUS=, cut to GATE_STATUS_MAX bytes */
+	pid_t mainpid;			  /* MAINPID=, 0 when absent */
 };
 
 /*
@@ -40,8 +40,8 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, s
  * malformed ones are dropped with a debug line. Any file descriptors that arrive are closed
  * after received() returns (that is what a BARRIER=1 sender waits for).
  */
-int notify_server_start(struct ev_loop *loop, void (*received)(const struct notify_msg *m,
-							       pid_t sender));
+int notify_server_start(struct ev_loop *loop,
+			void (*received)(const struct notify_msg *m, pid_t sender));
 /* "NOTIFY_SOCKET=@..." for PROGRAM's environment. */
 const char *notify_server_env(void);
 

@@ -124,11 +124,11 @@ int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen
 		enum probe_kind kind;
 		bool has_arg;
 	} kinds[] = {
-		{"started", PROBE_STARTED, false}, {"notify", PROBE_NOTIFY, false},
-		{"exit0", PROBE_EXIT0, false},	   {"file:", PROBE_FILE, true},
-		{"tcp:", PROBE_TCP, true},	   {"unix:", PROBE_UNIX, true},
-		{"msgq:", PROBE_MSGQ, true},	   {"exec:", PROBE_EXEC, true},
-		{"delay:", PROBE_DELAY, true},
+		{ "started", PROBE_STARTED, false }, { "notify", PROBE_NOTIFY, false },
+		{ "exit0", PROBE_EXIT0, false },     { "file:", PROBE_FILE, true },
+		{ "tcp:", PROBE_TCP, true },	     { "unix:", PROBE_UNIX, true },
+		{ "msgq:", PROBE_MSGQ, true },	     { "exec:", PROBE_EXEC, true },
+		{ "delay:", PROBE_DELAY, true },
 	};
 
 	memset(p, 0, sizeof(*p));
@@ -142,8 +142,7 @@ int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen
 		p->kind = kinds[i].kind;
 		p->arg = spec + len;
 		if (kinds[i].has_arg && !*p->arg)
-			return fail(err, errlen, "'%s': nothing after '%s'", spec,
-				    kinds[i].prefix);
+			return fail(err, errlen, "'%s': nothing after '%s'", spec, kinds[i].prefix);
 		switch (p->kind) {
 		case PROBE_TCP:
 			return parse_tcp(p->arg, p, err, errlen);
@@ -153,15 +152,16 @@ int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen
 			return 0;
 		case PROBE_MSGQ:
 			if (parse_key(p->arg, &p->key) < 0 || p->key == 0)
-				return fail(err, errlen,
-					    "'%s': '%s' is not a message queue key (decimal or 0x hex, "
-					    "not 0)",
-					    spec, p->arg);
+				return fail(
+					err, errlen,
+					"'%s': '%s' is not a message queue key (decimal or 0x hex, "
+					"not 0)",
+					spec, p->arg);
 			return 0;
 		case PROBE_DELAY:
 			if (cli_parse_seconds(p->arg, &p->seconds) < 0)
-				return fail(err, errlen, "'%s': '%s' is not a number of seconds", spec,
-					    p->arg);
+				return fail(err, errlen, "'%s': '%s' is not a number of seconds",
+					    spec, p->arg);
 			return 0;
 		default:
 			return 0;
@@ -234,8 +234,10 @@ int probe_resolve(struct probe_spec *p, const char *hosts_file, char *err, size_
 	if (p->kind == PROBE_UNIX && p->arg[0] != '/' && p->arg[0] != '@') {
 		if (!getcwd(cwd, sizeof(cwd)) ||
 		    strlen(cwd) + 1 + strlen(p->arg) >= sizeof(un->sun_path))
-			return fail(err, errlen, "'%s': the socket path is too long once made "
-				    "absolute; give an absolute path", p->text);
+			return fail(err, errlen,
+				    "'%s': the socket path is too long once made "
+				    "absolute; give an absolute path",
+				    p->text);
 		sep = "/";
 	}
 	switch (p->kind) {
@@ -260,8 +262,8 @@ int probe_resolve(struct probe_spec *p, const char *hosts_file, char *err, size_
 		memcpy(un->sun_path, cwd, strlen(cwd));
 		memcpy(un->sun_path + strlen(cwd), sep, strlen(sep));
 		memcpy(un->sun_path + strlen(cwd) + strlen(sep), p->arg, strlen(p->arg));
-		p->addrlens[0] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-					     strlen(cwd) + strlen(sep) + strlen(p->arg));
+		p->addrlens[0] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(cwd) +
+					     strlen(sep) + strlen(p->arg));
 		if (p->arg[0] == '@')
 			un->sun_path[0] = '\0';
 		else
@@ -433,7 +435,8 @@ static void exec_start(struct probe_run *r)
 	}
 	if (exec_errno) {
 		errno = exec_errno;
-		log_warn("ready-on %s: cannot execute '%s': %s", r->spec->text, r->argv[0], strerror(errno));
+		log_warn("ready-on %s: cannot execute '%s': %s", r->spec->text, r->argv[0],
+			 strerror(errno));
 	}
 	if (reaper_watch(r->pid, on_exec_exit, r) < 0) {
 		log_warn("ready-on %s: %s", r->spec->text, strerror(errno));

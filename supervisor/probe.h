@@ -13,24 +13,24 @@
 #include <sys/socket.h>
 
 enum probe_kind {
-	PROBE_STARTED,	/* PROGRAM was exec'd */
-	PROBE_NOTIFY,	/* PROGRAM sent READY=1 on NOTIFY_SOCKET */
-	PROBE_EXIT0,	/* PROGRAM exited 0 (one-shot work) */
-	PROBE_FILE,	/* file:PATH exists */
-	PROBE_TCP,	/* tcp:HOST:PORT accepts a connection */
-	PROBE_UNIX,	/* unix:PATH accepts a connection */
-	PROBE_MSGQ,	/* msgq:KEY, a System V message queue with that key exists */
-	PROBE_EXEC,	/* exec:CMD exits 0 */
-	PROBE_DELAY,	/* delay:SECONDS after PROGRAM was exec'd */
+	PROBE_STARTED, /* PROGRAM was exec'd */
+	PROBE_NOTIFY,  /* PROGRAM sent READY=1 on NOTIFY_SOCKET */
+	PROBE_EXIT0,   /* PROGRAM exited 0 (one-shot work) */
+	PROBE_FILE,    /* file:PATH exists */
+	PROBE_TCP,     /* tcp:HOST:PORT accepts a connection */
+	PROBE_UNIX,    /* unix:PATH accepts a connection */
+	PROBE_MSGQ,    /* msgq:KEY, a System V message queue with that key exists */
+	PROBE_EXEC,    /* exec:CMD exits 0 */
+	PROBE_DELAY,   /* delay:SECONDS after PROGRAM was exec'd */
 };
 
-#define PROBE_MAX 8
+#define PROBE_MAX	8
 #define PROBE_MAX_ADDRS 4
 
 struct probe_spec {
 	enum probe_kind kind;
-	const char *text;	/* the whole SPEC as given */
-	const char *arg;	/* what follows "KIND:" */
+	const char *text; /* the whole SPEC as given */
+	const char *arg;  /* what follows "KIND:" */
 	char host[256];
 	unsigned port;
 	unsigned long key;

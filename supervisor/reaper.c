@@ -41,7 +41,7 @@ int reaper_watch(pid_t pid, void (*exited)(pid_t pid, int wstatus, void *data), 
 {
 	for (int i = 0; i < REAPER_MAX_WATCHES; i++)
 		if (watches[i].pid == 0) {
-			watches[i] = (struct reaper_watch){pid, exited, data};
+			watches[i] = (struct reaper_watch){ pid, exited, data };
 			return 0;
 		}
 	errno = ENOSPC;
@@ -71,7 +71,7 @@ int reaper_collect(void)
 	for (;;) {
 		int wstatus;
 		pid_t pid = waitpid(-1, &wstatus, WNOHANG | __WALL);
-		struct reaper_watch w = {0};
+		struct reaper_watch w = { 0 };
 
 		if (pid < 0 && errno == EINTR)
 			continue;
@@ -84,7 +84,8 @@ int reaper_collect(void)
 				watches[i].pid = 0;
 				break;
 			}
-		log_debug("reaped pid %d (%s %d)%s", pid, WIFSIGNALED(wstatus) ? "signal" : "status",
+		log_debug("reaped pid %d (%s %d)%s", pid,
+			  WIFSIGNALED(wstatus) ? "signal" : "status",
 			  WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus),
 			  w.pid ? "" : ", an orphan");
 		if (w.pid)

@@ -53,15 +53,15 @@ static struct {
 	struct options *o;
 	struct ev_loop *loop;
 	enum phase phase;
-	pid_t child;		/* PROGRAM as started */
-	pid_t main_pid;		/* PROGRAM, or what it named with MAINPID= */
+	pid_t child;	/* PROGRAM as started */
+	pid_t main_pid; /* PROGRAM, or what it named with MAINPID= */
 	int exit_code;
 	bool ready;
 	bool met[PROBE_MAX];
-	bool ordering;		/* --name, --after or --exit-with: log the story at info level */
-	bool asked_to_stop;	/* baton itself stopped PROGRAM (--exit-with) */
-	int stop_sent;		/* the signal the stop sequence forwarded, 0 before */
-	int held_sig;		/* the stop signal held back while pre-stop hooks run */
+	bool ordering;	    /* --name, --after or --exit-with: log the story at info level */
+	bool asked_to_stop; /* baton itself stopped PROGRAM (--exit-with) */
+	int stop_sent;	    /* the signal the stop sequence forwarded, 0 before */
+	int held_sig;	    /* the stop signal held back while pre-stop hooks run */
 	struct signalfd_siginfo held_si;
 	int sig_fd;
 	ev_io sig_io;
@@ -69,7 +69,7 @@ static struct {
 	ev_timer jitter;
 	ev_timer watchdog;
 	char **program_env;
-	char **helper_env;	/* probes: without NOTIFY_SOCKET and WATCHDOG_* */
+	char **helper_env; /* probes: without NOTIFY_SOCKET and WATCHDOG_* */
 	char *pid_env[SPAWN_MAX_PID_ENV];
 } run;
 
@@ -85,7 +85,8 @@ static void publish(enum gate_state state, int code, const char *status)
 	if (!run.o->name)
 		return;
 	if (gate_publish(state, code, status) < 0)
-		log_error("cannot publish %s in %s: %s", gate_state_name(state), gate_dir(), strerror(errno));
+		log_error("cannot publish %s in %s: %s", gate_state_name(state), gate_dir(),
+			  strerror(errno));
 	else if (state != GATE_STARTING)
 		log_info("published %s", state == GATE_EXITED ? "exited" : gate_state_name(state));
 }
@@ -157,16 +158,18 @@ static void forward(int sig, const struct signalfd_siginfo *si)
 		run.stop_sent = to;
 	if (run.phase == PHASE_DRAINING) {
 		reaper_signal_all(to);
-		log_debug("forwarded %s to every remaining process", signals_name(to, a, sizeof(a)));
+		log_debug("forwarded %s to every remaining process",
+			  signals_name(to, a, sizeof(a)));
 		return;
 	}
 	/* Keep a queued signal's value; kill() would lose it. */
 	if (si->ssi_code == SI_QUEUE && target > 0)
-		rc = sigqueue(target, to, (union sigval){.sival_int = si->ssi_int});
+		rc = sigqueue(target, to, (union sigval){ .sival_int = si->ssi_int });
 	else
 		rc = kill(target, to);
 	if (rc < 0 && errno != ESRCH)
-		log_warn("cannot forward %s to %d: %s", signals_name(to, a, sizeof(a)), target, strerror(errno));
+		log_warn("cannot forward %s to %d: %s", signals_name(to, a, sizeof(a)), target,
+			 strerror(errno));
 	else if (to == sig)
 		log_debug("forwarded %s to %s %d", signals_name(sig, a, sizeof(a)),
 			  target < 0 ? "process group" : "pid", target < 0 ? -target : target);
@@ -235,7 +238,8 @@ static void on_signal(struct ev_loop *loop, ev_io *w, int revents)
 			continue;
 		signals_name(sig, name, sizeof(name));
 		if (signals_is_fault(sig)) {
-			log_debug("%s from pid %u: a fault signal, not forwarded", name, si.ssi_pid);
+			log_debug("%s from pid %u: a fault signal, not forwarded", name,
+				  si.ssi_pid);
 			continue;
 		}
 		switch (run.phase) {
@@ -281,7 +285,8 @@ static void on_grace(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 	hooks_cancel();
 	if (run.phase == PHASE_STOPPING)
-		log_warn("PROGRAM still runs %gs after it was asked to stop: SIGKILL", run.o->grace);
+		log_warn("PROGRAM still runs %gs after it was asked to stop: SIGKILL",
+			 run.o->grace);
 	else
 		log_warn("processes still run %gs after PROGRAM exited: SIGKILL", run.o->grace);
 	if (run.phase == PHASE_STOPPING && run.main_pid > 0)
@@ -304,7 +309,7 @@ static void on_watchdog(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	log_error("no WATCHDOG=1 from PROGRAM for %gs", run.o->watchdog);
 	if (run.phase == PHASE_RUNNING)
-		stop_begin(SIGTERM, &(struct signalfd_siginfo){.ssi_code = SI_USER}, "watchdog");
+		stop_begin(SIGTERM, &(struct signalfd_siginfo){ .ssi_code = SI_USER }, "watchdog");
 }
 
 /* --exit-with: the named container has exited, or its owner is gone. */
@@ -325,7 +330,7 @@ static void on_exit_with(void)
 	gate_view_describe(&v, &now, what, sizeof(what));
 	log_info("%s: %s", run.o->exit_with, what);
 	run.asked_to_stop = true;
-	stop_begin(SIGTERM, &(struct signalfd_siginfo){.ssi_code = SI_USER}, "--exit-with");
+	stop_begin(SIGTERM, &(struct signalfd_siginfo){ .ssi_code = SI_USER }, "--exit-with");
 }
 
 /* After PROGRAM and its post-exit hooks: stop what lingers, or exit. */
@@ -438,8 +443,8 @@ static void on_notify(const struct notify_msg *m, pid_t sender)
 		log_debug("notify: STATUS=%s", m->status);
 		snprintf(up, sizeof(up), "STATUS=%s", m->status);
 		notify_upward_send(up);
-		if (run.o->name && gate_publish(run.ready ? GATE_READY : GATE_STARTING, 0, m->status) <
-					   0)
+		if (run.o->name &&
+		    gate_publish(run.ready ? GATE_READY : GATE_STARTING, 0, m->status) < 0)
 			log_error("cannot publish status: %s", strerror(errno));
 	}
 	if (m->watchdog && ev_is_active(&run.watchdog))
@@ -588,14 +593,14 @@ static void on_await(bool ready)
 	dependencies_ready();
 }
 
-static bool env_drop(const char *e, bool helper)
+/* The variables of baton's own supervisor: PROGRAM gets baton's instead. */
+static bool env_drop(const char *e)
 {
-	static const char *const upward[] = {"NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID="};
+	static const char *const upward[] = { "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=" };
 
 	for (size_t i = 0; i < sizeof(upward) / sizeof(upward[0]); i++)
 		if (strncmp(e, upward[i], strlen(upward[i])) == 0)
 			return true;
-	(void)helper;
 	return false;
 }
 
@@ -614,10 +619,11 @@ static int build_env(void)
 	if (!run.program_env || !run.helper_env)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		if (env_drop(environ[i], false))
+		if (env_drop(environ[i]))
 			continue;
 		run.helper_env[h++] = environ[i];
-		/* Socket activation: the fds were meant for PROGRAM, so LISTEN_PID must be its pid. */
+		/* Socket activation: the fds were meant for PROGRAM, so LISTEN_PID must be its pid.
+		 */
 		if (strcmp(environ[i], listen_pid) == 0) {
 			char *s = calloc(1, 32);
 
@@ -696,7 +702,8 @@ int run_main(struct options *o)
 		log_error("%s", err);
 		return BATON_EXIT_OSERR;
 	}
-	/* Likewise --hooks-dir and file: probes, looked at from baton's own (soon "/") directory. */
+	/* Likewise --hooks-dir and file: probes, looked at from baton's own (soon "/") directory.
+	 */
 	if (o->hooks_dir)
 		o->hooks_dir = absolute_path(o->hooks_dir);
 	for (int i = 0; i < o->n_ready_on; i++)
@@ -738,7 +745,8 @@ int run_main(struct options *o)
 	hooks_setup(run.loop, o, run.helper_env);
 
 	run.phase = PHASE_WAITING;
-	rc = o->n_after ? gate_await_start(run.loop, o->after, o->n_after, o->timeout, on_await) : 1;
+	rc = o->n_after ? gate_await_start(run.loop, o->after, o->n_after, o->timeout, on_await)
+			: 1;
 	if (rc < 0) {
 		log_error("cannot wait for dependencies: %s", strerror(errno));
 		publish(GATE_EXITED, BATON_EXIT_OSERR, NULL);

@@ -56,7 +56,7 @@ static void child_cloexec_inherited(void)
 }
 
 static __attribute__((noreturn, noinline)) void child_run(const struct spawn_req *req,
-								  volatile int *err)
+							  volatile int *err)
 {
 
 	if (req->own_group) {

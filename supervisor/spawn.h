@@ -13,11 +13,11 @@
 #define SPAWN_MAX_PID_ENV 4
 
 struct spawn_req {
-	char *const *argv;	/* argv[0] is looked up in PATH */
+	char *const *argv; /* argv[0] is looked up in PATH */
 	char *const *envp;
-	bool own_group;		/* setpgid(0, 0), and take the terminal's foreground if any */
-	bool close_fds;		/* mark inherited fds >= 3 close-on-exec (hooks, probes) */
-	int stdin_fd;		/* dup2'd onto 0..2 when >= 0 */
+	bool own_group; /* setpgid(0, 0), and take the terminal's foreground if any */
+	bool close_fds; /* mark inherited fds >= 3 close-on-exec (hooks, probes) */
+	int stdin_fd;	/* dup2'd onto 0..2 when >= 0 */
 	int stdout_fd;
 	int stderr_fd;
 	/*

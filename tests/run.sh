@@ -19,7 +19,7 @@ step() {
 
 install_missing() {
 	local want="meson ninja-build gcc pkg-config libev-dev libyaml-dev libcmocka-dev
-		libsystemd-dev clang busybox-static strace shellcheck util-linux procps
+		libsystemd-dev clang clang-format busybox-static strace shellcheck util-linux procps
 		podman runc"
 	local missing="" p
 
