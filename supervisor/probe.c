@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,19 +32,6 @@
 #define PROBE_CONNECT_LIMIT  1.0
 #define PROBE_EXEC_LIMIT     10.0
 #define PROBE_MAX_ARGS	     32
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int parse_key(const char *s, unsigned long *out)
 {
@@ -93,26 +79,28 @@ static int parse_tcp(const char *arg, struct probe_spec *p, char *err, size_t er
 	const char *host = arg;
 
 	if (!colon)
-		return fail(err, errlen, "'%s': expected tcp:HOST:PORT", p->text);
+		return log_format_error(err, errlen, "'%s': expected tcp:HOST:PORT", p->text);
 	hostlen = (size_t)(colon - arg);
 	if (hostlen >= 2 && host[0] == '[' && host[hostlen - 1] == ']') {
 		host++;
 		hostlen -= 2;
 	} else if (memchr(host, ':', hostlen)) {
-		return fail(err, errlen, "'%s': write an IPv6 address in brackets, [::1]:PORT",
-			    p->text);
+		return log_format_error(err, errlen,
+					"'%s': write an IPv6 address in brackets, [::1]:PORT",
+					p->text);
 	}
 	if (hostlen == 0 || hostlen >= sizeof(p->host))
-		return fail(err, errlen, "'%s': expected tcp:HOST:PORT", p->text);
+		return log_format_error(err, errlen, "'%s': expected tcp:HOST:PORT", p->text);
 	memcpy(p->host, host, hostlen);
 	p->host[hostlen] = '\0';
 	if (!host_syntax_valid(p->host))
-		return fail(err, errlen, "'%s': '%s' is not a host name or address", p->text,
-			    p->host);
+		return log_format_error(err, errlen, "'%s': '%s' is not a host name or address",
+					p->text, p->host);
 	hostlen = strlen(colon + 1);
 	if (hostlen == 0 || hostlen > 5 || strspn(colon + 1, "0123456789") != hostlen ||
 	    (port = strtoul(colon + 1, NULL, 10)) < 1 || port > 65535)
-		return fail(err, errlen, "'%s': '%s' is not a port (1-65535)", p->text, colon + 1);
+		return log_format_error(err, errlen, "'%s': '%s' is not a port (1-65535)", p->text,
+					colon + 1);
 	p->port = (unsigned)port;
 	return 0;
 }
@@ -142,17 +130,19 @@ int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen
 		p->kind = kinds[i].kind;
 		p->arg = spec + len;
 		if (kinds[i].has_arg && !*p->arg)
-			return fail(err, errlen, "'%s': nothing after '%s'", spec, kinds[i].prefix);
+			return log_format_error(err, errlen, "'%s': nothing after '%s'", spec,
+						kinds[i].prefix);
 		switch (p->kind) {
 		case PROBE_TCP:
 			return parse_tcp(p->arg, p, err, errlen);
 		case PROBE_UNIX:
 			if (strlen(p->arg) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-				return fail(err, errlen, "'%s': the socket path is too long", spec);
+				return log_format_error(err, errlen,
+							"'%s': the socket path is too long", spec);
 			return 0;
 		case PROBE_MSGQ:
 			if (parse_key(p->arg, &p->key) < 0 || p->key == 0)
-				return fail(
+				return log_format_error(
 					err, errlen,
 					"'%s': '%s' is not a message queue key (decimal or 0x hex, "
 					"not 0)",
@@ -160,17 +150,19 @@ int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen
 			return 0;
 		case PROBE_DELAY:
 			if (cli_parse_seconds(p->arg, &p->seconds) < 0)
-				return fail(err, errlen, "'%s': '%s' is not a number of seconds",
-					    spec, p->arg);
+				return log_format_error(err, errlen,
+							"'%s': '%s' is not a number of seconds",
+							spec, p->arg);
 			return 0;
 		default:
 			return 0;
 		}
 	}
-	return fail(err, errlen,
-		    "'%s' is not a readiness condition (started, notify, exit0, file:PATH, "
-		    "tcp:HOST:PORT, unix:PATH, msgq:KEY, exec:CMD, delay:SECONDS)",
-		    spec);
+	return log_format_error(
+		err, errlen,
+		"'%s' is not a readiness condition (started, notify, exit0, file:PATH, "
+		"tcp:HOST:PORT, unix:PATH, msgq:KEY, exec:CMD, delay:SECONDS)",
+		spec);
 }
 
 bool probe_is_active(const struct probe_spec *p)
@@ -225,21 +217,8 @@ static void resolve_hosts_file(struct probe_spec *p, const char *hosts_file)
 int probe_resolve(struct probe_spec *p, const char *hosts_file, char *err, size_t errlen)
 {
 	struct sockaddr_un *un = (struct sockaddr_un *)&p->addrs[0];
-	char cwd[sizeof(un->sun_path)];
-	const char *sep = "";
 
 	p->naddrs = 0;
-	cwd[0] = '\0';
-	/* Relative to where baton started: spawn_setup() leaves it (chdir "/") unless PID 1. */
-	if (p->kind == PROBE_UNIX && p->arg[0] != '/' && p->arg[0] != '@') {
-		if (!getcwd(cwd, sizeof(cwd)) ||
-		    strlen(cwd) + 1 + strlen(p->arg) >= sizeof(un->sun_path))
-			return fail(err, errlen,
-				    "'%s': the socket path is too long once made "
-				    "absolute; give an absolute path",
-				    p->text);
-		sep = "/";
-	}
 	switch (p->kind) {
 	case PROBE_TCP:
 		if (add_addr(p, p->host))
@@ -251,19 +230,24 @@ int probe_resolve(struct probe_spec *p, const char *hosts_file, char *err, size_
 		}
 		if (p->naddrs > 0)
 			return 0;
-		return fail(err, errlen,
-			    "'%s': cannot resolve '%s': baton does no DNS (the probe runs in this "
-			    "container); use an IP address, localhost, a name in %s, or exec:CMD",
-			    p->text, p->host, hosts_file);
+		return log_format_error(
+			err, errlen,
+			"'%s': cannot resolve '%s': baton does no DNS (the probe runs in this "
+			"container); use an IP address, localhost, a name in %s, or exec:CMD",
+			p->text, p->host, hosts_file);
 	case PROBE_UNIX:
+		/* The caller may have made a relative path absolute since probe_parse() checked it.
+		 */
+		if (strlen(p->arg) >= sizeof(un->sun_path))
+			return log_format_error(err, errlen,
+						"'%s': the socket path is too long once made "
+						"absolute; give an absolute path",
+						p->text);
 		memset(un, 0, sizeof(*un));
 		un->sun_family = AF_UNIX;
-		/* Lengths checked above and in probe_parse(). */
-		memcpy(un->sun_path, cwd, strlen(cwd));
-		memcpy(un->sun_path + strlen(cwd), sep, strlen(sep));
-		memcpy(un->sun_path + strlen(cwd) + strlen(sep), p->arg, strlen(p->arg));
-		p->addrlens[0] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(cwd) +
-					     strlen(sep) + strlen(p->arg));
+		memcpy(un->sun_path, p->arg, strlen(p->arg));
+		p->addrlens[0] =
+			(socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(p->arg));
 		if (p->arg[0] == '@')
 			un->sun_path[0] = '\0';
 		else

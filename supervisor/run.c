@@ -684,6 +684,18 @@ int run_main(struct options *o)
 		probe_parse("started", &o->ready_on[0], err, sizeof(err));
 		o->n_ready_on = 1;
 	}
+	/*
+	 * Paths baton looks at later mean the directory it was started in, which spawn_setup()
+	 * leaves (for "/") unless baton is PID 1: make them absolute while it is still here.
+	 */
+	if (o->hooks_dir)
+		o->hooks_dir = absolute_path(o->hooks_dir);
+	for (int i = 0; i < o->n_ready_on; i++) {
+		struct probe_spec *p = &o->ready_on[i];
+
+		if (p->kind == PROBE_FILE || (p->kind == PROBE_UNIX && p->arg[0] != '@'))
+			p->arg = absolute_path(p->arg);
+	}
 	for (int i = 0; i < o->n_ready_on; i++)
 		if (probe_resolve(&o->ready_on[i], "/etc/hosts", err, sizeof(err)) < 0) {
 			log_error("--ready-on %s", err);
@@ -697,18 +709,12 @@ int run_main(struct options *o)
 		log_error("cannot become a child subreaper: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
 	}
-	/* Before spawn_setup() leaves the working directory: a relative --dir means this one. */
+	/* Before spawn_setup() leaves the working directory: a relative --dir means this one too.
+	 */
 	if (run.ordering && gate_open(o->dir, o->name != NULL, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return BATON_EXIT_OSERR;
 	}
-	/* Likewise --hooks-dir and file: probes, looked at from baton's own (soon "/") directory.
-	 */
-	if (o->hooks_dir)
-		o->hooks_dir = absolute_path(o->hooks_dir);
-	for (int i = 0; i < o->n_ready_on; i++)
-		if (o->ready_on[i].kind == PROBE_FILE)
-			o->ready_on[i].arg = absolute_path(o->ready_on[i].arg);
 	if (spawn_setup() < 0) {
 		log_error("cannot open the working directory: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
