@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,23 +257,6 @@ const char *cli_help(enum cli_command command)
 	}
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	/* One line, whatever the bad value held. */
-	for (char *p = err; *p; p++)
-		if ((unsigned char)*p < 0x20)
-			*p = '?';
-	return -1;
-}
-
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
@@ -324,20 +306,23 @@ static int add_name(char names[][GATE_NAME_MAX + 1], int *n, const char *s, size
 	char name[GATE_NAME_MAX + 2];
 
 	if (len > GATE_NAME_MAX)
-		return fail(err, errlen, "%s: '%.*s' is not a valid name (1-63 of a-z, 0-9, '-')",
-			    what, (int)len, s);
+		return log_format_error(err, errlen,
+					"%s: '%.*s' is not a valid name (1-63 of a-z, 0-9, '-')",
+					what, (int)len, s);
 	memcpy(name, s, len);
 	name[len] = '\0';
 	if (!gate_name_valid(name))
-		return fail(err, errlen,
-			    "%s: '%s' is not a valid name (1-63 of a-z, 0-9, '-', starting and "
-			    "ending with a letter or digit)",
-			    what, name);
+		return log_format_error(
+			err, errlen,
+			"%s: '%s' is not a valid name (1-63 of a-z, 0-9, '-', starting and "
+			"ending with a letter or digit)",
+			what, name);
 	for (int i = 0; i < *n; i++)
 		if (strcmp(names[i], name) == 0)
 			return 0;
 	if (*n == GATE_MAX_NAMES)
-		return fail(err, errlen, "%s: more than %d names", what, GATE_MAX_NAMES);
+		return log_format_error(err, errlen, "%s: more than %d names", what,
+					GATE_MAX_NAMES);
 	memcpy(names[(*n)++], name, len + 1);
 	return 0;
 }
@@ -355,7 +340,7 @@ static int split_commas(const char *s, const char *what, char *err, size_t errle
 		size_t len = comma ? (size_t)(comma - s) : strlen(s);
 
 		if (len == 0)
-			return fail(err, errlen, "%s: empty item in '%s'", what, all);
+			return log_format_error(err, errlen, "%s: empty item in '%s'", what, all);
 		if (each(o, s, len, what, err, errlen) < 0)
 			return -1;
 		if (!comma)
@@ -377,12 +362,13 @@ static int each_remap(struct options *o, const char *item, size_t len, const cha
 	unsigned long code;
 
 	if (len >= sizeof(buf))
-		return fail(err, errlen, "%s: '%.*s' is not an exit code (0-255)", what, (int)len,
-			    item);
+		return log_format_error(err, errlen, "%s: '%.*s' is not an exit code (0-255)", what,
+					(int)len, item);
 	memcpy(buf, item, len);
 	buf[len] = '\0';
 	if (cli_parse_uint(buf, 255, &code) < 0)
-		return fail(err, errlen, "%s: '%s' is not an exit code (0-255)", what, buf);
+		return log_format_error(err, errlen, "%s: '%s' is not an exit code (0-255)", what,
+					buf);
 	o->remap_exit[code] = true;
 	return 0;
 }
@@ -395,26 +381,30 @@ static int each_map(struct options *o, const char *item, size_t len, const char 
 	int from, to;
 
 	if (len >= sizeof(buf))
-		return fail(err, errlen, "%s: '%.*s' is not FROM:TO", what, (int)len, item);
+		return log_format_error(err, errlen, "%s: '%.*s' is not FROM:TO", what, (int)len,
+					item);
 	memcpy(buf, item, len);
 	buf[len] = '\0';
 	colon = strchr(buf, ':');
 	if (!colon)
-		return fail(err, errlen, "%s: '%s' is not FROM:TO (e.g. TERM:QUIT)", what, buf);
+		return log_format_error(err, errlen, "%s: '%s' is not FROM:TO (e.g. TERM:QUIT)",
+					what, buf);
 	*colon = '\0';
 	from = signals_parse(buf);
 	to = strcmp(colon + 1, "0") == 0 ? 0 : signals_parse(colon + 1);
 	if (from < 0 || !signals_is_forwardable(from))
-		return fail(err, errlen, "%s: '%s' is not a signal baton forwards", what, buf);
+		return log_format_error(err, errlen, "%s: '%s' is not a signal baton forwards",
+					what, buf);
 	if (to < 0 || (to > 0 && !signals_is_forwardable(to) && to != SIGKILL && to != SIGSTOP))
-		return fail(err, errlen, "%s: '%s' is not a signal", what, colon + 1);
+		return log_format_error(err, errlen, "%s: '%s' is not a signal", what, colon + 1);
 	for (int i = 0; i < o->n_maps; i++)
 		if (o->maps[i].from == from) {
 			o->maps[i].to = to;
 			return 0;
 		}
 	if (o->n_maps == CLI_MAX_MAPS)
-		return fail(err, errlen, "%s: more than %d signal maps", what, CLI_MAX_MAPS);
+		return log_format_error(err, errlen, "%s: more than %d signal maps", what,
+					CLI_MAX_MAPS);
 	o->maps[o->n_maps++] = (struct signal_map){ from, to };
 	return 0;
 }
@@ -436,8 +426,8 @@ static int parse_bool(const char *s, bool *out)
 static int parse_seconds_opt(const char *what, const char *v, double *out, char *err, size_t errlen)
 {
 	if (cli_parse_seconds(v, out) < 0)
-		return fail(err, errlen, "%s: '%s' is not a number of seconds (0-%.0f)", what, v,
-			    CLI_MAX_SECONDS);
+		return log_format_error(err, errlen, "%s: '%s' is not a number of seconds (0-%.0f)",
+					what, v, CLI_MAX_SECONDS);
 	return 0;
 }
 
@@ -458,8 +448,8 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 	case OPT_LOG_LEVEL:
 		level = log_parse_level(v);
 		if (level < 0)
-			return fail(err, errlen, "%s: '%s' is not error, warn, info or debug", what,
-				    v);
+			return log_format_error(
+				err, errlen, "%s: '%s' is not error, warn, info or debug", what, v);
 		o->log_level = level;
 		return 0;
 	case 'g':
@@ -468,7 +458,7 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 			return 0;
 		}
 		if (parse_bool(v, &o->group) < 0)
-			return fail(err, errlen, "%s: '%s' is not 1 or 0", what, v);
+			return log_format_error(err, errlen, "%s: '%s' is not 1 or 0", what, v);
 		return 0;
 	case 's':
 		return 0;
@@ -479,7 +469,7 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 	case 'p':
 		sig = signals_parse(v);
 		if (sig <= 0)
-			return fail(err, errlen, "%s: '%s' is not a signal", what, v);
+			return log_format_error(err, errlen, "%s: '%s' is not a signal", what, v);
 		o->pdeath_signal = sig;
 		return 0;
 	case OPT_GRACE:
@@ -490,45 +480,49 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 		if (parse_seconds_opt(what, v, &o->watchdog, err, errlen) < 0)
 			return -1;
 		if (o->watchdog > 0 && o->watchdog < 0.01)
-			return fail(err, errlen, "%s: '%s' is shorter than 0.01 s", what, v);
+			return log_format_error(err, errlen, "%s: '%s' is shorter than 0.01 s",
+						what, v);
 		return 0;
 	case OPT_JITTER:
 		if (cli_parse_uint(v, 3600000, &n) < 0)
-			return fail(err, errlen, "%s: '%s' is not milliseconds (0-3600000)", what,
-				    v);
+			return log_format_error(
+				err, errlen, "%s: '%s' is not milliseconds (0-3600000)", what, v);
 		o->jitter_ms = (unsigned)n;
 		return 0;
 	case OPT_NAME:
 		if (!gate_name_valid(v))
-			return fail(err, errlen,
-				    "%s: '%s' is not a valid name (1-63 of a-z, 0-9, '-', starting "
-				    "and ending with a letter or digit)",
-				    what, v);
+			return log_format_error(
+				err, errlen,
+				"%s: '%s' is not a valid name (1-63 of a-z, 0-9, '-', starting "
+				"and ending with a letter or digit)",
+				what, v);
 		o->name = v;
 		return 0;
 	case OPT_AFTER:
 		return split_commas(v, what, err, errlen, each_after, o);
 	case OPT_DIR:
 		if (!*v)
-			return fail(err, errlen, "%s: empty directory", what);
+			return log_format_error(err, errlen, "%s: empty directory", what);
 		o->dir = v;
 		return 0;
 	case OPT_READY_ON: {
 		char perr[200];
 
 		if (o->n_ready_on == PROBE_MAX)
-			return fail(err, errlen, "%s: more than %d conditions", what, PROBE_MAX);
+			return log_format_error(err, errlen, "%s: more than %d conditions", what,
+						PROBE_MAX);
 		if (probe_parse(v, &o->ready_on[o->n_ready_on], perr, sizeof(perr)) < 0)
-			return fail(err, errlen, "%s: %s", what, perr);
+			return log_format_error(err, errlen, "%s: %s", what, perr);
 		o->n_ready_on++;
 		return 0;
 	}
 	case OPT_EXIT_WITH:
 		if (!gate_name_valid(v))
-			return fail(err, errlen,
-				    "%s: '%s' is not a valid name (1-63 of a-z, 0-9, '-', starting "
-				    "and ending with a letter or digit)",
-				    what, v);
+			return log_format_error(
+				err, errlen,
+				"%s: '%s' is not a valid name (1-63 of a-z, 0-9, '-', starting "
+				"and ending with a letter or digit)",
+				what, v);
 		o->exit_with = v;
 		return 0;
 	case OPT_CONFIG:
@@ -541,35 +535,39 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 		enum hook_phase phase = (enum hook_phase)(id - OPT_PRE_START);
 
 		if (!*v)
-			return fail(err, errlen, "%s: empty command", what);
+			return log_format_error(err, errlen, "%s: empty command", what);
 		if (o->n_hooks[phase] == CLI_MAX_HOOKS)
-			return fail(err, errlen, "%s: more than %d hooks", what, CLI_MAX_HOOKS);
+			return log_format_error(err, errlen, "%s: more than %d hooks", what,
+						CLI_MAX_HOOKS);
 		o->hooks[phase][o->n_hooks[phase]++] = v;
 		return 0;
 	}
 	case OPT_HOOKS_DIR:
 		if (!*v)
-			return fail(err, errlen, "%s: empty directory", what);
+			return log_format_error(err, errlen, "%s: empty directory", what);
 		o->hooks_dir = v;
 		return 0;
 	case OPT_HOOK_TIMEOUT:
 		if (parse_seconds_opt(what, v, &o->hook_timeout, err, errlen) < 0)
 			return -1;
 		if (o->hook_timeout == 0)
-			return fail(err, errlen, "%s: must be more than 0", what);
+			return log_format_error(err, errlen, "%s: must be more than 0", what);
 		return 0;
 	case OPT_IMAGE:
 		if (!*v || strchr(v, ' '))
-			return fail(err, errlen, "%s: '%s' is not an image reference", what, v);
+			return log_format_error(err, errlen, "%s: '%s' is not an image reference",
+						what, v);
 		o->inject_image = v;
 		return 0;
 	case OPT_ENTRYPOINT: {
 		const char *eq = strchr(v, '=');
 
 		if (!eq || eq == v || !eq[1])
-			return fail(err, errlen, "%s: '%s' is not CONTAINER=CMD", what, v);
+			return log_format_error(err, errlen, "%s: '%s' is not CONTAINER=CMD", what,
+						v);
 		if (o->n_entrypoints == CLI_MAX_ENTRYPOINTS)
-			return fail(err, errlen, "%s: more than %d", what, CLI_MAX_ENTRYPOINTS);
+			return log_format_error(err, errlen, "%s: more than %d", what,
+						CLI_MAX_ENTRYPOINTS);
 		o->entrypoints[o->n_entrypoints++] = v;
 		return 0;
 	}
@@ -584,13 +582,13 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 		return 0;
 	case OPT_STATUS:
 		if (strchr(v, '\n') || strlen(v) > GATE_STATUS_MAX)
-			return fail(err, errlen,
-				    "%s: the text must be one line of at most %d bytes", what,
-				    GATE_STATUS_MAX);
+			return log_format_error(err, errlen,
+						"%s: the text must be one line of at most %d bytes",
+						what, GATE_STATUS_MAX);
 		o->notify_status = v;
 		return 0;
 	}
-	return fail(err, errlen, "%s: unhandled option", what);
+	return log_format_error(err, errlen, "%s: unhandled option", what);
 }
 
 static enum cli_command subcommand(const char *arg)
@@ -723,8 +721,8 @@ static int apply_config(struct parse_ctx *ctx, const struct config *cfg)
 		snprintf(what, sizeof(what), "%s:%d:%d: %s", cfg->file, it->line, it->column,
 			 it->key);
 		if (id < 0)
-			return fail(ctx->err, ctx->errlen, "%s:%d:%d: unknown key '%s'", cfg->file,
-				    it->line, it->column, it->key);
+			return log_format_error(ctx->err, ctx->errlen, "%s:%d:%d: unknown key '%s'",
+						cfg->file, it->line, it->column, it->key);
 		if (apply_from(ctx, SOURCE_CONFIG, id, it->value, what) < 0)
 			return -1;
 	}
@@ -822,23 +820,27 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const
 
 				for (const struct option *t = table; t->name; t++)
 					if (t->val == optopt && strncmp(bad + 2, t->name, len) == 0)
-						return fail(err, errlen,
-							    bad[2 + len]
-								    ? "option '%.*s' takes no value"
-								    : "option '%.*s' needs a value",
-							    (int)len + 2, bad);
+						return log_format_error(
+							err, errlen,
+							bad[2 + len]
+								? "option '%.*s' takes no value"
+								: "option '%.*s' needs a value",
+							(int)len + 2, bad);
 			}
 			if (optopt && (c == ':' || strchr(shortopts, optopt)))
-				return fail(err, errlen, "option '-%c' needs a value", optopt);
+				return log_format_error(err, errlen, "option '-%c' needs a value",
+							optopt);
 			if (optopt)
-				return fail(err, errlen, "unknown option '-%c'", optopt);
+				return log_format_error(err, errlen, "unknown option '-%c'",
+							optopt);
 			if (strncmp(bad, "--", 2) == 0 && strchr(bad, '=') == NULL) {
 				for (const struct option *t = table; t->name; t++)
 					if (strcmp(bad + 2, t->name) == 0)
-						return fail(err, errlen,
-							    "option '%s' needs a value", bad);
+						return log_format_error(err, errlen,
+									"option '%s' needs a value",
+									bad);
 			}
-			return fail(err, errlen, "unknown option '%s'", bad);
+			return log_format_error(err, errlen, "unknown option '%s'", bad);
 		}
 		if (c == 'h') {
 			o->help_for = command;
@@ -864,22 +866,25 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const
 		if (argc == 0 && cfg && cfg->command)
 			o->argv = cfg->command;
 		else if (argc == 0)
-			return fail(
+			return log_format_error(
 				err, errlen,
 				"no PROGRAM given (usage: baton [OPTIONS] -- PROGRAM [ARGS...])");
 		else
 			o->argv = argv;
 		if (o->exit_with && o->name && strcmp(o->exit_with, o->name) == 0)
-			return fail(err, errlen, "--exit-with: '%s' is this container's own name",
-				    o->name);
+			return log_format_error(err, errlen,
+						"--exit-with: '%s' is this container's own name",
+						o->name);
 		for (int i = 0; o->name && i < o->n_after; i++)
 			if (strcmp(o->after[i], o->name) == 0)
-				return fail(err, errlen, "--after: '%s' cannot wait for itself",
-					    o->name);
+				return log_format_error(err, errlen,
+							"--after: '%s' cannot wait for itself",
+							o->name);
 		return 0;
 	case CLI_WAIT:
 		if (argc == 0)
-			return fail(err, errlen, "wait: no NAME given (usage: baton wait NAME...)");
+			return log_format_error(err, errlen,
+						"wait: no NAME given (usage: baton wait NAME...)");
 		/* fall through */
 	case CLI_STATUS:
 		for (int i = 0; i < argc; i++)
@@ -889,22 +894,23 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const
 		return 0;
 	case CLI_NOTIFY:
 		if (argc > 0)
-			return fail(err, errlen, "notify: unexpected argument '%s'", argv[0]);
+			return log_format_error(err, errlen, "notify: unexpected argument '%s'",
+						argv[0]);
 		if (!o->notify_ready && !o->notify_stopping && !o->notify_status)
-			return fail(
+			return log_format_error(
 				err, errlen,
 				"notify: nothing to send (give --ready, --status or --stopping)");
 		return 0;
 	case CLI_INSTALL:
 		if (argc != 1)
-			return fail(err, errlen, "install: give exactly one DIR");
+			return log_format_error(err, errlen, "install: give exactly one DIR");
 		if (!*argv[0])
-			return fail(err, errlen, "install: empty DIR");
+			return log_format_error(err, errlen, "install: empty DIR");
 		o->install_dir = argv[0];
 		return 0;
 	case CLI_INJECT:
 		if (argc > 1)
-			return fail(err, errlen, "inject: give at most one FILE");
+			return log_format_error(err, errlen, "inject: give at most one FILE");
 		o->inject_file = argc ? argv[0] : NULL;
 		return 0;
 	default:

@@ -21,7 +21,6 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,21 +40,6 @@ static bool bell_writable;
 static int claim_fd = -1;
 static int record_fd = -1;
 static struct gate_record mine;
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	errno = saved;
-	return -1;
-}
 
 bool gate_name_valid(const char *name)
 {
@@ -169,13 +153,13 @@ int gate_record_parse(const char *buf, size_t len, struct gate_record *r, char *
 
 	memset(r, 0, sizeof(*r));
 	if (len == 0)
-		return fail(err, errlen, "empty");
+		return log_format_error(err, errlen, "empty");
 	if (len > GATE_RECORD_MAX)
-		return fail(err, errlen, "larger than %d bytes", GATE_RECORD_MAX);
+		return log_format_error(err, errlen, "larger than %d bytes", GATE_RECORD_MAX);
 	if (memchr(buf, '\0', len))
-		return fail(err, errlen, "holds a NUL byte");
+		return log_format_error(err, errlen, "holds a NUL byte");
 	if (buf[len - 1] != '\n')
-		return fail(err, errlen, "does not end with a newline");
+		return log_format_error(err, errlen, "does not end with a newline");
 	while (pos < len) {
 		const char *l = buf + pos;
 		const char *nl = memchr(l, '\n', len - pos);
@@ -189,7 +173,7 @@ int gate_record_parse(const char *buf, size_t len, struct gate_record *r, char *
 		pos += llen + 1;
 		line++;
 		if (!eq)
-			return fail(err, errlen, "line %d is not key=value", line);
+			return log_format_error(err, errlen, "line %d is not key=value", line);
 		klen = (size_t)(eq - l);
 		v = eq + 1;
 		vlen = llen - klen - 1;
@@ -197,34 +181,35 @@ int gate_record_parse(const char *buf, size_t len, struct gate_record *r, char *
 			if (strlen(keys[i]) == klen && memcmp(keys[i], l, klen) == 0)
 				k = i;
 		if (line == 1 && k != K_VERSION)
-			return fail(err, errlen, "does not start with version=");
+			return log_format_error(err, errlen, "does not start with version=");
 		if (k < 0)
 			continue; /* a key from a later version */
 		if (seen[k])
-			return fail(err, errlen, "line %d repeats %s", line, keys[k]);
+			return log_format_error(err, errlen, "line %d repeats %s", line, keys[k]);
 		seen[k] = true;
 		switch (k) {
 		case K_VERSION:
 			/* Echo digits only: `baton status` prints the reason to a terminal. */
 			if ((vlen != 1 || v[0] != '1') && all_digits(v, vlen) && vlen <= 16)
-				return fail(err, errlen, "unknown version %.*s", (int)vlen, v);
+				return log_format_error(err, errlen, "unknown version %.*s",
+							(int)vlen, v);
 			if (vlen != 1 || v[0] != '1')
-				return fail(err, errlen, "unknown version");
+				return log_format_error(err, errlen, "unknown version");
 			break;
 		case K_NAME:
 			if (vlen > GATE_NAME_MAX)
-				return fail(err, errlen, "invalid name");
+				return log_format_error(err, errlen, "invalid name");
 			memcpy(r->name, v, vlen);
 			r->name[vlen] = '\0';
 			if (!gate_name_valid(r->name))
-				return fail(err, errlen, "invalid name");
+				return log_format_error(err, errlen, "invalid name");
 			break;
 		case K_INCARNATION:
 			if (vlen != GATE_INCARNATION_LEN)
-				return fail(err, errlen, "invalid incarnation");
+				return log_format_error(err, errlen, "invalid incarnation");
 			for (size_t i = 0; i < vlen; i++)
 				if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f')))
-					return fail(err, errlen, "invalid incarnation");
+					return log_format_error(err, errlen, "invalid incarnation");
 			memcpy(r->incarnation, v, vlen);
 			r->incarnation[vlen] = '\0';
 			break;
@@ -235,25 +220,25 @@ int gate_record_parse(const char *buf, size_t len, struct gate_record *r, char *
 				    memcmp(state_names[s], v, vlen) == 0)
 					r->state = (enum gate_state)s;
 			if (r->state == GATE_NONE)
-				return fail(err, errlen, "unknown state");
+				return log_format_error(err, errlen, "unknown state");
 			break;
 		case K_SINCE:
 			if (parse_since(v, vlen, &r->since) < 0)
-				return fail(err, errlen, "invalid since");
+				return log_format_error(err, errlen, "invalid since");
 			break;
 		case K_PID:
 			if (parse_long(v, vlen, INT_MAX, &n) < 0 || n == 0)
-				return fail(err, errlen, "invalid pid");
+				return log_format_error(err, errlen, "invalid pid");
 			r->pid = n;
 			break;
 		case K_EXIT:
 			if (parse_long(v, vlen, 255, &n) < 0)
-				return fail(err, errlen, "invalid exit");
+				return log_format_error(err, errlen, "invalid exit");
 			r->exit_code = (int)n;
 			break;
 		case K_STATUS:
 			if (!status_text_valid(v, vlen))
-				return fail(err, errlen, "invalid status text");
+				return log_format_error(err, errlen, "invalid status text");
 			memcpy(r->status, v, vlen);
 			r->status[vlen] = '\0';
 			break;
@@ -261,11 +246,12 @@ int gate_record_parse(const char *buf, size_t len, struct gate_record *r, char *
 	}
 	for (int k = K_VERSION; k <= K_PID; k++)
 		if (!seen[k])
-			return fail(err, errlen, "no %s", keys[k]);
+			return log_format_error(err, errlen, "no %s", keys[k]);
 	if ((r->state == GATE_EXITED || r->state == GATE_DONE) != seen[K_EXIT])
-		return fail(err, errlen, seen[K_EXIT] ? "exit without exited" : "no exit");
+		return log_format_error(err, errlen,
+					seen[K_EXIT] ? "exit without exited" : "no exit");
 	if (r->state == GATE_DONE && r->exit_code != 0)
-		return fail(err, errlen, "done with exit %d", r->exit_code);
+		return log_format_error(err, errlen, "done with exit %d", r->exit_code);
 	return 0;
 }
 
@@ -372,8 +358,8 @@ static int bell_open(bool writable, char *err, size_t errlen)
 	fd = openat(dir_fd, GATE_BELL, O_RDWR | flags);
 	if (fd < 0 && errno == ENOENT) {
 		if (bell_create() < 0 && (writable || errno != EROFS))
-			return fail(err, errlen, "cannot create %s/%s: %s", dir_path, GATE_BELL,
-				    strerror(errno));
+			return log_format_error(err, errlen, "cannot create %s/%s: %s", dir_path,
+						GATE_BELL, strerror(errno));
 		fd = openat(dir_fd, GATE_BELL, O_RDWR | flags);
 	}
 	if (fd < 0 && !writable && (errno == EACCES || errno == EROFS))
@@ -381,20 +367,21 @@ static int bell_open(bool writable, char *err, size_t errlen)
 	else if (fd >= 0)
 		bell_writable = true;
 	if (fd < 0)
-		return fail(err, errlen, "cannot open %s/%s: %s", dir_path, GATE_BELL,
-			    strerror(errno));
+		return log_format_error(err, errlen, "cannot open %s/%s: %s", dir_path, GATE_BELL,
+					strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < GATE_BELL_SIZE) {
 		close(fd);
 		errno = EINVAL;
-		return fail(err, errlen, "%s/%s is not a baton bell (a regular file of %d bytes)",
-			    dir_path, GATE_BELL, GATE_BELL_SIZE);
+		return log_format_error(err, errlen,
+					"%s/%s is not a baton bell (a regular file of %d bytes)",
+					dir_path, GATE_BELL, GATE_BELL_SIZE);
 	}
 	map = mmap(NULL, GATE_BELL_SIZE, PROT_READ | (bell_writable ? PROT_WRITE : 0), MAP_SHARED,
 		   fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
-		return fail(err, errlen, "cannot map %s/%s: %s", dir_path, GATE_BELL,
-			    strerror(errno));
+		return log_format_error(err, errlen, "cannot map %s/%s: %s", dir_path, GATE_BELL,
+					strerror(errno));
 	bell = map;
 	return 0;
 }
@@ -403,10 +390,10 @@ int gate_open(const char *dir, bool writable, char *err, size_t errlen)
 {
 	snprintf(dir_path, sizeof(dir_path), "%s", dir);
 	if (mkdir_parents(dir) < 0 && (writable || errno != EROFS))
-		return fail(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return log_format_error(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0)
-		return fail(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+		return log_format_error(err, errlen, "cannot open %s: %s", dir, strerror(errno));
 	return bell_open(writable, err, errlen);
 }
 
@@ -417,7 +404,7 @@ int gate_open_existing(const char *dir, char *err, size_t errlen)
 	if (dir_fd < 0 && errno == ENOENT)
 		return 1;
 	if (dir_fd < 0)
-		return fail(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+		return log_format_error(err, errlen, "cannot open %s: %s", dir, strerror(errno));
 	return 0;
 }
 
@@ -444,35 +431,36 @@ int gate_claim(const char *name, char *err, size_t errlen)
 	claim_fd = openat(dir_fd, lock, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
 			  0644);
 	if (claim_fd < 0)
-		return fail(err, errlen, "cannot create %s/%s: %s", dir_path, lock,
-			    strerror(errno));
+		return log_format_error(err, errlen, "cannot create %s/%s: %s", dir_path, lock,
+					strerror(errno));
 	if (fstat(claim_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		errno = EINVAL;
-		return fail(err, errlen, "%s/%s is not a regular file", dir_path, lock);
+		return log_format_error(err, errlen, "%s/%s is not a regular file", dir_path, lock);
 	}
 	if (flock(claim_fd, LOCK_EX | LOCK_NB) < 0) {
 		struct gate_view v;
 
 		if (errno != EWOULDBLOCK)
-			return fail(err, errlen, "cannot lock %s/%s: %s", dir_path, lock,
-				    strerror(errno));
+			return log_format_error(err, errlen, "cannot lock %s/%s: %s", dir_path,
+						lock, strerror(errno));
 		gate_read(name, &v);
 		errno = EBUSY;
-		return fail(err, errlen,
-			    "name '%s' is already published in %s by a live baton (state %s, "
-			    "incarnation %s)",
-			    name, dir_path, gate_state_name(v.state),
-			    v.state > GATE_INVALID ? v.rec.incarnation : "unknown");
+		return log_format_error(
+			err, errlen,
+			"name '%s' is already published in %s by a live baton (state %s, "
+			"incarnation %s)",
+			name, dir_path, gate_state_name(v.state),
+			v.state > GATE_INVALID ? v.rec.incarnation : "unknown");
 	}
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return fail(err, errlen, "getrandom: %s", strerror(errno));
+		return log_format_error(err, errlen, "getrandom: %s", strerror(errno));
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		snprintf(mine.incarnation + 2 * i, 3, "%02x", rnd[i]);
 	snprintf(mine.name, sizeof(mine.name), "%s", name);
 	mine.pid = getpid();
 	if (gate_publish(GATE_STARTING, 0, "") < 0)
-		return fail(err, errlen, "cannot publish %s/%s: %s", dir_path, name,
-			    strerror(errno));
+		return log_format_error(err, errlen, "cannot publish %s/%s: %s", dir_path, name,
+					strerror(errno));
 	return 0;
 }
 
@@ -619,6 +607,24 @@ int gate_list(char names[][GATE_NAME_MAX + 1], int max)
 	closedir(d);
 	qsort(names, (size_t)n, GATE_NAME_MAX + 1, compare_names);
 	return n;
+}
+
+/*
+ * A detached helper thread with a small stack. It inherits the caller's mask, so every signal
+ * baton reads from its signalfd stays blocked in it. 0 or an errno value.
+ */
+static int thread_start(void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	int rc;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&thread, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return rc;
 }
 
 /* Waiting. */
@@ -768,8 +774,6 @@ static void on_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 int gate_await_start(struct ev_loop *loop, char names[][GATE_NAME_MAX + 1], int n, double timeout,
 		     void (*done)(bool ready))
 {
-	pthread_attr_t attr;
-	pthread_t thread;
 	char buf[1024];
 	int rc;
 
@@ -797,12 +801,7 @@ int gate_await_start(struct ev_loop *loop, char names[][GATE_NAME_MAX + 1], int 
 	}
 	aw.active = true;
 
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* The thread inherits our mask: every forwarded signal stays blocked in it. */
-	rc = pthread_create(&thread, &attr, bell_thread, &thread_arg);
-	pthread_attr_destroy(&attr);
+	rc = thread_start(bell_thread, &thread_arg);
 	if (rc != 0) {
 		gate_await_stop();
 		errno = rc;
@@ -882,8 +881,6 @@ static void on_watch(struct ev_loop *loop, ev_async *w, int revents)
 
 int gate_watch_start(struct ev_loop *loop, const char *name, void (*changed)(void))
 {
-	pthread_attr_t attr;
-	pthread_t thread;
 	int rc;
 
 	gate_watch_stop();
@@ -893,13 +890,8 @@ int gate_watch_start(struct ev_loop *loop, const char *name, void (*changed)(voi
 	ev_async_init(&watch.async, on_watch);
 	ev_async_start(loop, &watch.async);
 	watch.active = true;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	rc = pthread_create(
-		&thread, &attr, watch_thread,
-		(void *)(uintptr_t)__atomic_add_fetch(&watch_generation, 1, __ATOMIC_SEQ_CST));
-	pthread_attr_destroy(&attr);
+	rc = thread_start(watch_thread, (void *)(uintptr_t)__atomic_add_fetch(&watch_generation, 1,
+									      __ATOMIC_SEQ_CST));
 	if (rc != 0) {
 		gate_watch_stop();
 		errno = rc;

@@ -99,3 +99,18 @@ void log_line_from(const char *who, const char *line, size_t len)
 		(void)0;
 	errno = saved;
 }
+
+int log_format_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	for (char *p = err; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = '?';
+	errno = saved;
+	return -1;
+}

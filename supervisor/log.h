@@ -20,6 +20,13 @@ int log_parse_level(const char *s);
 
 /* errno is preserved across the call. */
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Formats one line of error text into err for a caller to print (control characters from bad
+ * input become '?'), keeps errno, and returns -1: the end of every parser's failure path.
+ */
+int log_format_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* A line of someone else's output (a hook's): "baton[NAME]: WHO: LINE", whatever the level. */
 void log_line_from(const char *who, const char *line, size_t len);
 

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,21 +22,6 @@
 #include <unistd.h>
 
 #define NOTIFY_MAX_FDS 16
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	errno = saved;
-	return -1;
-}
 
 static bool key_is(const char *line, size_t klen, const char *key)
 {
@@ -66,9 +50,9 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, s
 
 	memset(m, 0, sizeof(*m));
 	if (len == 0)
-		return fail(err, errlen, "empty datagram");
+		return log_format_error(err, errlen, "empty datagram");
 	if (memchr(buf, '\0', len))
-		return fail(err, errlen, "datagram holds a NUL byte");
+		return log_format_error(err, errlen, "datagram holds a NUL byte");
 	while (pos < len) {
 		const char *l = buf + pos;
 		const char *nl = memchr(l, '\n', len - pos);
@@ -82,22 +66,22 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, s
 		if (llen == 0)
 			continue;
 		if (!eq || eq == l)
-			return fail(err, errlen, "line %d is not KEY=VALUE", line);
+			return log_format_error(err, errlen, "line %d is not KEY=VALUE", line);
 		klen = (size_t)(eq - l);
 		v = eq + 1;
 		vlen = llen - klen - 1;
 		for (size_t i = 0; i < klen; i++)
 			if (!((l[i] >= 'A' && l[i] <= 'Z') || (l[i] >= '0' && l[i] <= '9') ||
 			      l[i] == '_'))
-				return fail(err, errlen, "line %d: bad key", line);
+				return log_format_error(err, errlen, "line %d: bad key", line);
 		if (key_is(l, klen, "READY")) {
 			if (!value_is(v, vlen, "1"))
-				return fail(err, errlen, "READY=%.*s", (int)(vlen > 8 ? 8 : vlen),
-					    v);
+				return log_format_error(err, errlen, "READY=%.*s",
+							(int)(vlen > 8 ? 8 : vlen), v);
 			m->ready = true;
 		} else if (key_is(l, klen, "STOPPING")) {
 			if (!value_is(v, vlen, "1"))
-				return fail(err, errlen, "bad STOPPING value");
+				return log_format_error(err, errlen, "bad STOPPING value");
 			m->stopping = true;
 		} else if (key_is(l, klen, "WATCHDOG")) {
 			if (value_is(v, vlen, "1"))
@@ -105,18 +89,18 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, s
 			else if (value_is(v, vlen, "trigger"))
 				m->watchdog_trigger = true;
 			else
-				return fail(err, errlen, "bad WATCHDOG value");
+				return log_format_error(err, errlen, "bad WATCHDOG value");
 		} else if (key_is(l, klen, "BARRIER")) {
 			if (!value_is(v, vlen, "1"))
-				return fail(err, errlen, "bad BARRIER value");
+				return log_format_error(err, errlen, "bad BARRIER value");
 			m->barrier = true;
 		} else if (key_is(l, klen, "STATUS")) {
 			size_t cut = utf8_cut(v, vlen, GATE_STATUS_MAX);
 
 			for (size_t i = 0; i < vlen; i++)
 				if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-					return fail(err, errlen,
-						    "STATUS holds a control character");
+					return log_format_error(err, errlen,
+								"STATUS holds a control character");
 			memcpy(m->status, v, cut);
 			m->status[cut] = '\0';
 			m->has_status = true;
@@ -124,14 +108,14 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, s
 			long pid = 0;
 
 			if (vlen == 0 || vlen > 10)
-				return fail(err, errlen, "bad MAINPID value");
+				return log_format_error(err, errlen, "bad MAINPID value");
 			for (size_t i = 0; i < vlen; i++) {
 				if (v[i] < '0' || v[i] > '9')
-					return fail(err, errlen, "bad MAINPID value");
+					return log_format_error(err, errlen, "bad MAINPID value");
 				pid = pid * 10 + (v[i] - '0');
 			}
 			if (pid <= 0 || pid > 0x7fffffffL)
-				return fail(err, errlen, "bad MAINPID value");
+				return log_format_error(err, errlen, "bad MAINPID value");
 			m->mainpid = (pid_t)pid;
 		}
 	}
@@ -320,22 +304,24 @@ int notify_send(const char *value, const char *text, int timeout_ms, char *err, 
 	int rc;
 
 	if (!value || !*value)
-		return fail(err, errlen, "NOTIFY_SOCKET is not set: not started by baton?");
+		return log_format_error(err, errlen,
+					"NOTIFY_SOCKET is not set: not started by baton?");
 	if (socket_address(value, &sa, &len) < 0)
-		return fail(err, errlen, "NOTIFY_SOCKET '%s' is not a /path or an @name", value);
+		return log_format_error(err, errlen,
+					"NOTIFY_SOCKET '%s' is not a /path or an @name", value);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return fail(err, errlen, "socket: %s", strerror(errno));
+		return log_format_error(err, errlen, "socket: %s", strerror(errno));
 	if (connect(fd, (struct sockaddr *)&sa, len) < 0 ||
 	    send(fd, text, strlen(text), MSG_NOSIGNAL) < 0) {
-		rc = fail(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value,
-			  strerror(errno));
+		rc = log_format_error(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value,
+				      strerror(errno));
 		close(fd);
 		return rc;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		close(fd);
-		return fail(err, errlen, "pipe: %s", strerror(errno));
+		return log_format_error(err, errlen, "pipe: %s", strerror(errno));
 	}
 	mh.msg_control = &control;
 	mh.msg_controllen = sizeof(control);
@@ -348,8 +334,8 @@ int notify_send(const char *value, const char *text, int timeout_ms, char *err, 
 	close(p[1]);
 	close(fd);
 	if (rc < 0) {
-		rc = fail(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value,
-			  strerror(errno));
+		rc = log_format_error(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value,
+				      strerror(errno));
 		close(p[0]);
 		return rc;
 	}
@@ -360,7 +346,8 @@ int notify_send(const char *value, const char *text, int timeout_ms, char *err, 
 	while (rc < 0 && errno == EINTR);
 	close(p[0]);
 	if (rc == 0)
-		return fail(err, errlen, "NOTIFY_SOCKET %s: no acknowledgement within %d ms", value,
-			    timeout_ms);
-	return rc < 0 ? fail(err, errlen, "poll: %s", strerror(errno)) : 0;
+		return log_format_error(err, errlen,
+					"NOTIFY_SOCKET %s: no acknowledgement within %d ms", value,
+					timeout_ms);
+	return rc < 0 ? log_format_error(err, errlen, "poll: %s", strerror(errno)) : 0;
 }
