@@ -15,6 +15,7 @@
 
 #include "gate.h"
 #include "hooks.h"
+#include "journal.h"
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
@@ -56,6 +57,7 @@ static struct {
 	pid_t child;	/* PROGRAM as started */
 	pid_t main_pid; /* PROGRAM, or what it named with MAINPID= */
 	int exit_code;
+	int exit_signal; /* the signal that killed PROGRAM, 0 when it exited */
 	bool ready;
 	bool met[PROBE_MAX];
 	bool ordering;	    /* --name, --after or --exit-with: log the story at info level */
@@ -80,15 +82,32 @@ static void finish(int code)
 	ev_break(run.loop, EVBREAK_ALL);
 }
 
+/* The journal line of a state change: best effort, after the publish it describes. */
+static void note(enum gate_state state, int code)
+{
+	bool signaled = run.exit_signal && code == 128 + run.exit_signal;
+
+	if (state == GATE_READY)
+		journal_note(JOURNAL_READY, false, 0, NULL);
+	else if (state == GATE_STOPPING)
+		journal_note(JOURNAL_STOPPING, false, 0, NULL);
+	else if (state == GATE_EXITED || state == GATE_DONE)
+		journal_note(JOURNAL_EXITED, signaled,
+			     signaled ? run.exit_signal : (code > 255 ? 255 : code), NULL);
+}
+
 static void publish(enum gate_state state, int code, const char *status)
 {
-	if (!run.o->name)
+	if (!run.o->name) {
+		note(state, code);
 		return;
+	}
 	if (gate_publish(state, code, status) < 0)
 		log_error("cannot publish %s in %s: %s", gate_state_name(state), gate_dir(),
 			  strerror(errno));
 	else if (state != GATE_STARTING)
 		log_info("published %s", state == GATE_EXITED ? "exited" : gate_state_name(state));
+	note(state, code);
 }
 
 /* Readiness: every --ready-on condition met (exit0 only counts once PROGRAM exited 0). */
@@ -376,6 +395,7 @@ static void program_exited(pid_t pid, int wstatus, void *data)
 	else
 		log_debug("PROGRAM exited %d", code);
 	run.exit_code = code;
+	run.exit_signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
 	run.main_pid = 0;
 	probe_stop();
 	gate_watch_stop();
@@ -505,6 +525,7 @@ static void start_program(void)
 		log_info("started %s (pid %d)", run.o->argv[0], run.child);
 	else
 		log_debug("started %s (pid %d)", run.o->argv[0], run.child);
+	journal_note(JOURNAL_STARTED, false, 0, run.o->argv[0]);
 	if (run.o->watchdog > 0) {
 		ev_timer_init(&run.watchdog, on_watchdog, 0, run.o->watchdog);
 		ev_timer_again(run.loop, &run.watchdog);
@@ -675,6 +696,7 @@ static bool needs_notify_server(const struct options *o, const char *upward)
 int run_main(struct options *o)
 {
 	const char *upward = getenv("NOTIFY_SOCKET");
+	const char *journal_dir = NULL;
 	char err[512];
 	int rc;
 
@@ -715,6 +737,8 @@ int run_main(struct options *o)
 		log_error("%s", err);
 		return BATON_EXIT_OSERR;
 	}
+	if (run.ordering)
+		journal_dir = absolute_path(o->dir);
 	if (spawn_setup() < 0) {
 		log_error("cannot open the working directory: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
@@ -743,6 +767,8 @@ int run_main(struct options *o)
 		log_error("%s", err);
 		return errno == EBUSY ? BATON_EXIT_NAME_TAKEN : BATON_EXIT_OSERR;
 	}
+	if (journal_dir)
+		journal_open(journal_dir, o->name ? o->name : o->argv[0], gate_incarnation());
 
 	ev_io_init(&run.sig_io, on_signal, run.sig_fd, EV_READ);
 	ev_io_start(run.loop, &run.sig_io);
@@ -751,6 +777,8 @@ int run_main(struct options *o)
 	hooks_setup(run.loop, o, run.helper_env);
 
 	run.phase = PHASE_WAITING;
+	if (o->n_after)
+		journal_note_waiting(o->after, o->n_after);
 	rc = o->n_after ? gate_await_start(run.loop, o->after, o->n_after, o->timeout, on_await)
 			: 1;
 	if (rc < 0) {
