@@ -59,6 +59,8 @@ int main(int argc, char **argv)
 		return commands_wait(&o);
 	case CLI_STATUS:
 		return commands_status(&o);
+	case CLI_TIMELINE:
+		return commands_timeline(&o);
 	case CLI_NOTIFY:
 		return commands_notify(&o);
 	case CLI_INSTALL:

@@ -40,6 +40,7 @@ enum {
 	OPT_HOOK_TIMEOUT,
 	OPT_IMAGE,
 	OPT_ENTRYPOINT,
+	OPT_SVG,
 };
 
 /* Options that can also come from the environment, and their variables. */
@@ -114,6 +115,13 @@ static const struct option status_options[] = {
 	{ 0 },
 };
 
+static const struct option timeline_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ 0 },
+};
+
 static const struct option notify_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "ready", no_argument, NULL, OPT_READY },
@@ -136,7 +144,7 @@ static const struct option inject_options[] = {
 
 static const char run_help[] =
 	"Usage: baton [OPTIONS] [--] PROGRAM [ARGS...]\n"
-	"       baton wait|status|notify|install|inject ... (see baton COMMAND --help)\n"
+	"       baton wait|status|timeline|notify|install|inject ... (see baton COMMAND --help)\n"
 	"\n"
 	"Runs PROGRAM as a container's init: forwards signals, reaps zombies, passes PROGRAM's "
 	"exit\n"
@@ -206,6 +214,17 @@ static const char status_help[] =
 	"With NAMEs, prints those and exits 0 only if all are ready (1 otherwise), so it works as\n"
 	"an exec probe. 64 usage error, 71 system error.\n";
 
+static const char timeline_help[] =
+	"Usage: baton timeline [--dir DIR] [--svg FILE]\n"
+	"\n"
+	"Draws the journal of DIR (default " GATE_DEFAULT_DIR ", or BATON_DIR; the files\n"
+	".journal.1 and .journal) as a Gantt chart: one row per name, bars for waiting,\n"
+	"starting, ready and stopping, x for an exit, | for a restart, and * on the critical\n"
+	"path (the chain of waits that decided when the last name became ready). 80 columns;\n"
+	"colours only on a terminal. --svg FILE also writes the chart as a standalone SVG.\n"
+	"Creates nothing in DIR. Exit status: 0 drawn, 1 no journal entries, 64 usage error,\n"
+	"71 system error.\n";
+
 static const char notify_help[] =
 	"Usage: baton notify [--ready] [--status TEXT] [--stopping]\n"
 	"\n"
@@ -252,6 +271,8 @@ const char *cli_help(enum cli_command command)
 		return install_help;
 	case CLI_INJECT:
 		return inject_help;
+	case CLI_TIMELINE:
+		return timeline_help;
 	default:
 		return run_help;
 	}
@@ -574,6 +595,11 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 	case OPT_JSON:
 		o->json = true;
 		return 0;
+	case OPT_SVG:
+		if (!*v)
+			return log_format_error(err, errlen, "%s: empty file name", what);
+		o->svg_file = v;
+		return 0;
 	case OPT_READY:
 		o->notify_ready = true;
 		return 0;
@@ -598,7 +624,7 @@ static enum cli_command subcommand(const char *arg)
 		enum cli_command command;
 	} table[] = {
 		{ "wait", CLI_WAIT },	    { "status", CLI_STATUS }, { "notify", CLI_NOTIFY },
-		{ "install", CLI_INSTALL }, { "inject", CLI_INJECT },
+		{ "install", CLI_INSTALL }, { "inject", CLI_INJECT }, { "timeline", CLI_TIMELINE },
 	};
 
 	for (size_t i = 0; arg && i < sizeof(table) / sizeof(table[0]); i++)
@@ -798,6 +824,10 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const
 		table = inject_options;
 		shortopts = "+h";
 		break;
+	case CLI_TIMELINE:
+		table = timeline_options;
+		shortopts = "+h";
+		break;
 	default:
 		break;
 	}
@@ -912,6 +942,11 @@ int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const
 		if (argc > 1)
 			return log_format_error(err, errlen, "inject: give at most one FILE");
 		o->inject_file = argc ? argv[0] : NULL;
+		return 0;
+	case CLI_TIMELINE:
+		if (argc > 0)
+			return log_format_error(err, errlen, "timeline: unexpected argument '%s'",
+						argv[0]);
 		return 0;
 	default:
 		return 0;

@@ -24,6 +24,7 @@ enum cli_command {
 	CLI_NOTIFY,
 	CLI_INSTALL,
 	CLI_INJECT,
+	CLI_TIMELINE,
 	CLI_HELP,
 	CLI_VERSION,
 };
@@ -67,6 +68,8 @@ struct options {
 	bool json;
 	char names[GATE_MAX_NAMES][GATE_NAME_MAX + 1];
 	int n_names;
+	/* timeline */
+	const char *svg_file;
 	/* notify */
 	bool notify_ready;
 	bool notify_stopping;

@@ -7,10 +7,12 @@
 #include "commands.h"
 
 #include "gate.h"
+#include "journal.h"
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
 #include "signals.h"
+#include "timeline.h"
 
 #include <baton/exit.h>
 
@@ -188,6 +190,43 @@ int commands_status(const struct options *o)
 		return BATON_EXIT_OSERR;
 	}
 	return o->n_names && !ready ? BATON_EXIT_NOT_READY : BATON_EXIT_OK;
+}
+
+int commands_timeline(const struct options *o)
+{
+	struct journal_entry *entries;
+	int skipped, n = journal_read(o->dir, &entries, &skipped);
+	FILE *svg;
+
+	if (n < 0) {
+		log_error("cannot read the journal in %s: %s", o->dir, strerror(errno));
+		return BATON_EXIT_OSERR;
+	}
+	if (skipped)
+		log_warn("%s: skipped %d line%s or file%s that are not journal entries", o->dir,
+			 skipped, skipped == 1 ? "" : "s", skipped == 1 ? "" : "s");
+	if (n == 0) {
+		log_error("no journal entries in %s", o->dir);
+		return BATON_EXIT_NOT_READY;
+	}
+	timeline_text(entries, n, isatty(STDOUT_FILENO), stdout);
+	if (fflush(stdout) != 0) {
+		log_error("cannot write the timeline: %s", strerror(errno));
+		free(entries);
+		return BATON_EXIT_OSERR;
+	}
+	if (o->svg_file) {
+		svg = fopen(o->svg_file, "we");
+		if (svg)
+			timeline_svg(entries, n, svg);
+		if (!svg || ferror(svg) | (fclose(svg) != 0)) {
+			log_error("cannot write %s: %s", o->svg_file, strerror(errno));
+			free(entries);
+			return BATON_EXIT_OSERR;
+		}
+	}
+	free(entries);
+	return BATON_EXIT_OK;
 }
 
 int commands_notify(const struct options *o)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The client subcommands: baton wait, status, notify and install. Each returns the exit code.
+ * The client subcommands: baton wait, status, timeline, notify and install. Each returns the exit
+ * code.
  */
 #ifndef BATON_COMMANDS_H
 #define BATON_COMMANDS_H
@@ -9,6 +10,7 @@
 
 int commands_wait(const struct options *o);
 int commands_status(const struct options *o);
+int commands_timeline(const struct options *o);
 int commands_notify(const struct options *o);
 int commands_install(const struct options *o);
 

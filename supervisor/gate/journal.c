@@ -181,10 +181,10 @@ int journal_parse(const char *line, size_t len, struct journal_entry *e)
 		e->signaled = strncmp(e->arg, "signal ", 7) == 0;
 		if (parse_uint(e->arg + (e->signaled ? 7 : 0), 1, 3, 255, &code) < 0 ||
 		    !code_valid(e->signaled, (int)code) ||
-		    (code > 0 && e->arg[e->signaled ? 7 : 0] == '0'))
+		    (e->arg[e->signaled ? 7 : 0] == '0' && e->arg[e->signaled ? 8 : 1]))
 			return -1;
 		e->code = (int)code;
-		e->arg[0] = '\0';
+		memset(e->arg, 0, sizeof(e->arg));
 		return 0;
 	default:
 		return e->arg[0] ? -1 : 0;
@@ -288,7 +288,7 @@ void journal_note(enum journal_event event, bool signaled, int code, const char 
 	if (len < 0)
 		return;
 	fd = open(j.path,
-		  O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		  O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
 		  0666);
 	if (fd < 0) {
 		complain(errno, "cannot open");
