@@ -514,6 +514,7 @@ static void test_help_and_version(void **state)
 		{"status", CLI_STATUS, "Usage: baton status"},
 		{"notify", CLI_NOTIFY, "Usage: baton notify"},
 		{"install", CLI_INSTALL, "Usage: baton install"},
+		{"timeline", CLI_TIMELINE, "Usage: baton timeline"},
 	};
 
 	assert_int_equal(PARSE("-h"), 0);
@@ -592,6 +593,22 @@ static void test_status(void **state)
 	assert_err("status", "'../x'");
 	assert_int_equal(PARSE("status", "-v"), -1);
 	assert_err("unknown option", "'-v'");
+}
+
+static void test_timeline(void **state)
+{
+	assert_int_equal(PARSE("timeline"), 0);
+	assert_int_equal(o.command, CLI_TIMELINE);
+	assert_null(o.svg_file);
+	assert_int_equal(PARSE("timeline", "--dir", "/d", "--svg", "/t.svg"), 0);
+	assert_string_equal(o.dir, "/d");
+	assert_string_equal(o.svg_file, "/t.svg");
+	assert_int_equal(PARSE("timeline", "--svg="), -1);
+	assert_err("--svg", "empty file name");
+	assert_int_equal(PARSE("timeline", "web"), -1);
+	assert_err("timeline", "'web'");
+	assert_int_equal(PARSE("timeline", "--json"), -1);
+	assert_err("unknown option", "'--json'");
 }
 
 static void test_notify(void **state)
@@ -1017,6 +1034,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_wait),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_notify),
 		cmocka_unit_test(test_install),
 		cmocka_unit_test(test_env),
