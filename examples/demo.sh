@@ -9,7 +9,9 @@
 # with `podman kube play`. In both the consumer is listed first and the producer takes 500 ms
 # to create its message queue. It prints one line per run on stderr and a table on stdout:
 # runs, consumer failures, median time from pod start (its infra container) to the consumer's
-# exit. Pods are removed afterwards, also on Ctrl-C.
+# exit. Pods are removed afterwards, also on Ctrl-C. At the end it prints `baton timeline` of
+# one run with baton: the journal in the pod's shared emptyDir, read from the host (podman
+# inspect names the volume's directory) before the pod is removed.
 #
 #   examples/demo.sh [-n N]     N runs of each (default 20, or DEMO_RUNS)
 #   SKIP_INSTALL=1 examples/demo.sh   do not touch the system's packages
@@ -120,12 +122,24 @@ run_once() {
 	times=$(podman inspect --format '{{.State.StartedAt.UnixNano}} {{.State.FinishedAt.UnixNano}}' \
 		"$infra" "$pod-consumer") || return 1
 	ms=$(printf '%s\n' "$times" | awk 'NR == 1 { s = $1 } NR == 2 { printf "%d", ($2 - s) / 1000000 }')
+	if [ "$pod" = ipc-baton ] && [ -z "$timeline" ]; then
+		timeline=$(baton_timeline "$pod-consumer") || true
+	fi
 	if [ "$code" = 0 ] && [ -z "$ok_line" ]; then
 		ok_line=$(podman logs "$pod-consumer" 2>&1 | grep -m1 ' is ready ') || true
 	elif [ "$code" != 0 ] && [ -z "$fail_line" ]; then
 		fail_line=$(podman logs "$pod-consumer" 2>&1 | tail -n 1) || true
 	fi
 	podman_lib_pod_rm "$pod"
+}
+
+# baton_timeline CONTAINER: baton timeline of the journal in CONTAINER's /run/baton, an emptyDir
+# that podman keeps on the host until the pod is removed.
+baton_timeline() {
+	local dir
+	dir=$(podman inspect --format \
+		'{{range .Mounts}}{{if eq .Destination "/run/baton"}}{{.Source}}{{end}}{{end}}' "$1") &&
+		[ -n "$dir" ] && "$build/supervisor/baton" timeline --dir "$dir"
 }
 
 # median of the numbers on stdin, in seconds with two decimals.
@@ -138,6 +152,7 @@ median() {
 
 ok_line=
 fail_line=
+timeline=
 declare -A failures times
 for variant in race baton; do
 	case $variant in
@@ -174,4 +189,8 @@ for variant in race baton; do
 		"${failures[$variant]} ($((failures[$variant] * 100 / runs))%)" \
 		"$(printf '%s' "${times[$variant]}" | median)"
 done
+if [ -n "$timeline" ]; then
+	printf '\nbaton timeline of one run with baton (the journal in the pod'"'"'s /run/baton):\n\n%s\n' \
+		"$timeline"
+fi
 [ "${failures[baton]}" -eq 0 ]
