@@ -286,12 +286,13 @@ static void path_line(FILE *out)
 
 void timeline_text(const struct journal_entry *entries, int n, bool color, FILE *out)
 {
-	char t[32], u[32];
+	char t[32];
+	long long us;
 
 	build(entries, n);
-	fprintf(out, "baton timeline: %d name%s over %s, one column is %s\n", c.n_rows,
-		c.n_rows == 1 ? "" : "s", secs(n ? c.span : 0, t, sizeof(t)),
-		secs(c.span / COLS, u, sizeof(u)));
+	us = (long long)(c.span / COLS / 1000);
+	fprintf(out, "baton timeline: %d name%s over %s, one column is %lld.%03lldms\n", c.n_rows,
+		c.n_rows == 1 ? "" : "s", secs(n ? c.span : 0, t, sizeof(t)), us / 1000, us % 1000);
 	fprintf(out, "%14s0s%*s\n", "", COLS - 2, secs(n ? c.span : 0, t, sizeof(t)));
 	for (int i = 0; i < c.n_rows; i++) {
 		const struct row *r = &c.rows[i];

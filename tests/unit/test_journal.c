@@ -323,6 +323,71 @@ static void test_rotation(void **state)
 	free(e);
 }
 
+/*
+ * Many writers at once, rotating all the time: every line whole and the bound kept. Then each
+ * writes one last line (after all are done, so the oldest dropped cannot be one of these): all
+ * of them are there.
+ */
+static void test_concurrent_writers(void **state)
+{
+	enum { WRITERS = 8, LINES = 1500 };
+	char dir[512], path[600], old[600], c, buf[2];
+	struct journal_entry *e;
+	struct stat st;
+	pid_t pids[WRITERS];
+	int n, skipped, done[2], go[2];
+
+	fresh_dir(dir, sizeof(dir), "concurrent");
+	assert_int_equal(pipe(done), 0);
+	assert_int_equal(pipe(go), 0);
+	for (int w = 0; w < WRITERS; w++) {
+		pids[w] = fork();
+		assert_true(pids[w] >= 0);
+		if (pids[w] == 0) {
+			char name[16], arg[32];
+
+			close(go[1]);
+			snprintf(name, sizeof(name), "w%d", w);
+			journal_open(dir, name, "");
+			for (int i = 0; i < LINES; i++) {
+				snprintf(arg, sizeof(arg), "/bin/line-%d", i);
+				journal_note(JOURNAL_STARTED, false, 0, arg);
+			}
+			CHECK(write(done[1], "x", 1) == 1);
+			CHECK(read(go[0], &c, 1) == 0);
+			journal_note(JOURNAL_STARTED, false, 0, "/bin/last");
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	for (int w = 0; w < WRITERS; w++)
+		assert_int_equal(unit_read_timeout(done[0], buf, sizeof(buf), 60000), 1);
+	close(go[1]);
+	for (int w = 0; w < WRITERS; w++)
+		assert_int_equal(unit_wait(pids[w]), 0);
+	close(done[0]);
+	close(done[1]);
+	path_in(path, sizeof(path), dir, JOURNAL_FILE);
+	path_in(old, sizeof(old), dir, JOURNAL_OLD_FILE);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size <= JOURNAL_MAX_BYTES + WRITERS * JOURNAL_LINE_MAX);
+	assert_int_equal(stat(old, &st), 0);
+	assert_true(st.st_size <= JOURNAL_MAX_BYTES + WRITERS * JOURNAL_LINE_MAX);
+	n = journal_read(dir, &e, &skipped);
+	assert_int_equal(skipped, 0);
+	for (int w = 0; w < WRITERS; w++) {
+		char name[16];
+		bool last = false;
+
+		snprintf(name, sizeof(name), "w%d", w);
+		for (int i = 0; i < n && !last; i++)
+			last = strcmp(e[i].name, name) == 0 && strcmp(e[i].arg, "/bin/last") == 0;
+		if (!last)
+			fail_msg("the last line of %s is gone", name);
+	}
+	free(e);
+}
+
 static void test_huge_file(void **state)
 {
 	char dir[512], path[600];
@@ -354,7 +419,8 @@ int main(void)
 		cmocka_unit_test(test_format_exact), cmocka_unit_test(test_format_rejects),
 		cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_write_read),   cmocka_unit_test(test_untrusted_journal),
-		cmocka_unit_test(test_rotation),     cmocka_unit_test(test_huge_file),
+		cmocka_unit_test(test_rotation),     cmocka_unit_test(test_concurrent_writers),
+		cmocka_unit_test(test_huge_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -75,7 +75,7 @@ static void test_text(void **state)
 	pod();
 	t = render(false, false);
 	assert_width(t, 80);
-	assert_has(t, "baton timeline: 3 names over 2.000s, one column is 0.050s\n");
+	assert_has(t, "baton timeline: 3 names over 2.000s, one column is 50.000ms\n");
 	assert_has(t, "* web        |.............-------##########~~~~~~~~~x| up 1.000s exit 3\n");
 	assert_has(t, "* db         |------------############################| up 0.600s\n");
 	assert_has(t, "  cache      |  --####################################| up 0.200s\n");
