@@ -39,12 +39,12 @@ assert_grep ' sh [0-9a-f]* exited 3$' "$J" "the unnamed waiter's exit"
 # The incarnation of a named baton is its record's.
 [ "$(event db ready | awk '{print $3}')" = "$(record_get "$D" db incarnation)" ] ||
 	fail "db's journal incarnation is not its record's"
-# Time order per name: waiting < started < ready.
+# Time order: api waited, and started only once db was ready.
 t_wait=$(event api waiting | awk '{print $1}')
 t_start=$(event api started | awk '{print $1}')
 t_db=$(event db ready | awk '{print $1}')
-awk -v a="$t_db" -v b="$t_start" -v w="$t_wait" 'BEGIN { exit !(w <= a && a <= b) }' ||
-	fail "api started ($t_start) before db was ready ($t_db), or waited after ($t_wait)"
+awk -v a="$t_db" -v b="$t_start" -v w="$t_wait" 'BEGIN { exit !(w <= b && a <= b) }' ||
+	fail "api started ($t_start) before db was ready ($t_db) or before it waited ($t_wait)"
 
 rc=0
 "$BATON" timeline --dir "$D" >"$T/tl.out" 2>"$T/tl.err" || rc=$?
