@@ -270,6 +270,12 @@ static void rotate(int fd)
 
 void journal_note(enum journal_event event, bool signaled, int code, const char *arg)
 {
+	journal_note_at(NULL, event, signaled, code, arg);
+}
+
+void journal_note_at(const struct timespec *when, enum journal_event event, bool signaled, int code,
+		     const char *arg)
+{
 	struct journal_entry e = { .event = event, .signaled = signaled, .code = code };
 	char line[JOURNAL_LINE_MAX + 1], last = '\n';
 	struct timespec now;
@@ -279,8 +285,9 @@ void journal_note(enum journal_event event, bool signaled, int code, const char 
 
 	if (!j.on)
 		return;
-	clock_gettime(CLOCK_REALTIME, &now);
-	e.ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	if (!when && clock_gettime(CLOCK_REALTIME, &now) == 0)
+		when = &now;
+	e.ns = when ? (int64_t)when->tv_sec * 1000000000 + when->tv_nsec : 0;
 	memcpy(e.name, j.name, sizeof(e.name));
 	memcpy(e.incarnation, j.incarnation, sizeof(e.incarnation));
 	snprintf(e.arg, sizeof(e.arg), "%s", arg && *arg ? arg : "?");

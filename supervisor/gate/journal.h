@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define JOURNAL_FILE	  ".journal"
 #define JOURNAL_OLD_FILE  ".journal.1"
@@ -65,6 +66,10 @@ int journal_parse(const char *line, size_t len, struct journal_entry *e);
  */
 void journal_open(const char *dir, const char *name, const char *incarnation);
 void journal_note(enum journal_event event, bool signaled, int code, const char *arg);
+/* The same, dated when: the moment of a state change taken before it was published, so that
+ * no one who saw the publish can have a line dated earlier. */
+void journal_note_at(const struct timespec *when, enum journal_event event, bool signaled, int code,
+		     const char *arg);
 /* The waiting line: the names that fit into one line, comma-separated. */
 void journal_note_waiting(char names[][GATE_NAME_MAX + 1], int n);
 

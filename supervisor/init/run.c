@@ -82,24 +82,30 @@ static void finish(int code)
 	ev_break(run.loop, EVBREAK_ALL);
 }
 
-/* The journal line of a state change: best effort, after the publish it describes. */
-static void note(enum gate_state state, int code)
+/*
+ * The journal line of a state change: best effort, after the publish it describes, and dated
+ * when, before it: a dependent woken by the publish must never journal an earlier time.
+ */
+static void note(const struct timespec *when, enum gate_state state, int code)
 {
 	bool signaled = run.exit_signal && code == 128 + run.exit_signal;
 
 	if (state == GATE_READY)
-		journal_note(JOURNAL_READY, false, 0, NULL);
+		journal_note_at(when, JOURNAL_READY, false, 0, NULL);
 	else if (state == GATE_STOPPING)
-		journal_note(JOURNAL_STOPPING, false, 0, NULL);
+		journal_note_at(when, JOURNAL_STOPPING, false, 0, NULL);
 	else if (state == GATE_EXITED || state == GATE_DONE)
-		journal_note(JOURNAL_EXITED, signaled,
-			     signaled ? run.exit_signal : (code > 255 ? 255 : code), NULL);
+		journal_note_at(when, JOURNAL_EXITED, signaled,
+				signaled ? run.exit_signal : (code > 255 ? 255 : code), NULL);
 }
 
 static void publish(enum gate_state state, int code, const char *status)
 {
+	struct timespec when;
+
+	clock_gettime(CLOCK_REALTIME, &when);
 	if (!run.o->name) {
-		note(state, code);
+		note(&when, state, code);
 		return;
 	}
 	if (gate_publish(state, code, status) < 0)
@@ -107,7 +113,7 @@ static void publish(enum gate_state state, int code, const char *status)
 			  strerror(errno));
 	else if (state != GATE_STARTING)
 		log_info("published %s", state == GATE_EXITED ? "exited" : gate_state_name(state));
-	note(state, code);
+	note(&when, state, code);
 }
 
 /* Readiness: every --ready-on condition met (exit0 only counts once PROGRAM exited 0). */
