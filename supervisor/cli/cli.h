@@ -14,7 +14,7 @@
 
 #define CLI_MAX_MAPS	    16
 #define CLI_MAX_HOOKS	    16
-#define CLI_MAX_ENTRYPOINTS 32
+#define CLI_MAX_ENTRYPOINTS 256	       /* one per container of a pod (INJECT_MAX_CONTAINERS) */
 #define CLI_MAX_SECONDS	    31536000.0 /* a year */
 
 enum cli_command {
