@@ -353,7 +353,7 @@ int pod_annotations_container(const struct pod_annotation *a, int n, const char 
 			      struct pod_container_args *out, struct parse_error *e)
 {
 	const size_t plen = strlen(POD_ANNOTATION_PREFIX);
-	int pick[N_KNOWN], pod[N_KNOWN];
+	int pick[N_KNOWN], pod[N_KNOWN], inject = -1, *slot;
 	struct strv args = { 0 };
 	bool any = false, off = false;
 	char names_text[160] = "";
@@ -375,12 +375,12 @@ int pod_annotations_container(const struct pod_annotation *a, int n, const char 
 		if (!key || strncmp(key, POD_ANNOTATION_PREFIX, plen) != 0)
 			continue;
 		any = true;
-		for (int j = 0; j < i; j++)
-			if (a[j].key && !strcmp(a[j].key, key))
-				return fail(e, &a[i], "annotation %s is given twice", key);
 		if (!a[i].value)
 			return fail(e, &a[i], "annotation %s: the value must be a string", key);
 		if (!strcmp(key + plen, "inject")) {
+			if (inject >= 0)
+				return fail(e, &a[i], "annotation %s is given twice", key);
+			inject = i;
 			if (strcmp(a[i].value, "true") && strcmp(a[i].value, "false"))
 				return fail(e, &a[i], "annotation %s: give \"true\" or \"false\"",
 					    key);
@@ -403,10 +403,12 @@ int pod_annotations_container(const struct pod_annotation *a, int n, const char 
 		if (name && containers && !in_pod(containers, n_containers, name, strlen(name)))
 			return fail(e, &a[i], "annotation %s: the pod has no container '%s'", key,
 				    name);
-		if (!name)
-			pod[k] = i;
-		else if (!strcmp(name, container))
-			pick[k] = i;
+		/* a key that is not this container's is checked when its container is */
+		slot = !name ? &pod[k] : !strcmp(name, container) ? &pick[k] : NULL;
+		if (slot && *slot >= 0)
+			return fail(e, &a[i], "annotation %s is given twice", key);
+		if (slot)
+			*slot = i;
 	}
 	out->wrapped = any && !off;
 	if (strv_text(&args, "--name") < 0 || strv_text(&args, container) < 0)

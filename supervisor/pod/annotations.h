@@ -51,7 +51,9 @@ struct pod_container_args {
  * Reads the annotations a[0..n) (others than baton.dev/ are ignored) for the container named
  * container. containers[0..n_containers) are the pod's containers; with containers NULL (the
  * runtime does not know the others) names are only checked for syntax, otherwise every
- * baton.dev/ key must name one of them and after/exit-with may name only them. Returns 0 with
+ * baton.dev/ key must name one of them and after/exit-with may name only them. The values of
+ * other containers' keys are not read (their own call checks them); a key this container uses,
+ * given twice, is an error. Returns 0 with
  * *out filled (free it with pod_container_args_free), or -1 with errno EINVAL (ENOMEM) and e's
  * line, column (the offending annotation's) and msg (one line: the annotation key and the
  * problem) filled; e->file is left alone, *out is empty.
