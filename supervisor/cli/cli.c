@@ -234,22 +234,29 @@ static const char notify_help[] =
 static const char inject_help[] =
 	"Usage: baton inject [--image IMAGE] [--entrypoint CONTAINER=CMD]... [FILE|-]\n"
 	"\n"
-	"Reads Kubernetes YAML (FILE or stdin) and writes it to stdout with every pod template\n"
-	"(Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) prepared for baton:\n"
-	"an init container installs baton into an emptyDir, and every container runs under it,\n"
-	"ordered by the pod template's annotations:\n"
-	"  baton.dev/after.CONTAINER: A,B      start CONTAINER once A and B are ready\n"
-	"  baton.dev/ready-on.CONTAINER: SPEC  when CONTAINER is ready (--ready-on; one a line)\n"
-	"  baton.dev/exit-with.CONTAINER: NAME stop CONTAINER (exit 0) once NAME has exited\n"
-	"  baton.dev/inject: \"false\"           leave this workload alone\n"
+	"Reads Kubernetes YAML or JSON (FILE or stdin) and writes it to stdout with every pod\n"
+	"template (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List items)\n"
+	"prepared for baton: an init container installs baton into an emptyDir, and every\n"
+	"container runs under it, with the options of the pod template's annotations:\n"
+	"  baton.dev/OPTION.CONTAINER: VALUE  --OPTION VALUE for CONTAINER, for after, ready-on,\n"
+	"                          exit-with, timeout, grace, jitter, watchdog, group, "
+	"remap-exit,\n"
+	"                          map-signal, log-level (ready-on, remap-exit, map-signal: one a\n"
+	"                          line; group: true or false)\n"
+	"  baton.dev/OPTION: VALUE  the same for every container (not after or exit-with)\n"
+	"  baton.dev/entrypoint.CONTAINER: CMD  like --entrypoint\n"
+	"  baton.dev/inject: \"false\"  leave this workload alone\n"
 	"\n"
 	"      --image IMAGE       the init container's image, with baton on its PATH\n"
 	"                          (default localhost/baton:latest)\n"
 	"      --entrypoint CONTAINER=CMD  the program of a container that has no command in\n"
-	"                          the manifest (its image's entrypoint; split on blanks)\n"
+	"                          the manifest (its image's entrypoint): a flow list\n"
+	"                          '[\"nginx\", \"-g\", \"daemon off;\"]', or words split on "
+	"blanks\n"
 	"\n"
-	"Injecting again changes nothing. Comments are not kept. Exit status: 0 done, 64 usage\n"
-	"error, 65 the input cannot be injected (nothing written), 71 I/O error.\n";
+	"Injecting again changes nothing. JSON in gives JSON out. Comments are not kept. Exit\n"
+	"status: 0 done, 64 usage error, 65 the input cannot be injected (nothing written),\n"
+	"71 I/O error.\n";
 
 static const char install_help[] =
 	"Usage: baton install DIR\n"
@@ -430,7 +437,7 @@ static int each_map(struct options *o, const char *item, size_t len, const char 
 	return 0;
 }
 
-static int parse_bool(const char *s, bool *out)
+int cli_parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = { "1", "true", "yes", "on" };
 	static const char *const no[] = { "0", "false", "no", "off", "" };
@@ -478,7 +485,7 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 			o->group = true;
 			return 0;
 		}
-		if (parse_bool(v, &o->group) < 0)
+		if (cli_parse_bool(v, &o->group) < 0)
 			return log_format_error(err, errlen, "%s: '%s' is not 1 or 0", what, v);
 		return 0;
 	case 's':

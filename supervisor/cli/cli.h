@@ -14,7 +14,7 @@
 
 #define CLI_MAX_MAPS	    16
 #define CLI_MAX_HOOKS	    16
-#define CLI_MAX_ENTRYPOINTS 32
+#define CLI_MAX_ENTRYPOINTS 256	       /* one per container of a pod (INJECT_MAX_CONTAINERS) */
 #define CLI_MAX_SECONDS	    31536000.0 /* a year */
 
 enum cli_command {
@@ -118,5 +118,7 @@ const char *cli_help(enum cli_command command);
 /* Pure value parsers, shared with the config file. -1 when invalid. */
 int cli_parse_seconds(const char *s, double *out);
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* 1, true, yes, on / 0, false, no, off or empty. */
+int cli_parse_bool(const char *s, bool *out);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "inject.h"
 
+#include "annotations.h"
 #include "gate.h"
 #include "log.h"
 #include "probe.h"
@@ -63,11 +64,11 @@ struct ctx {
 struct member {
 	int node; /* its mapping */
 	const char *name;
-	int after, ready_on, exit_with;	    /* annotation values, 0: none */
+	struct pod_container_args opts;	    /* from pod_annotations_container() */
 	unsigned char deps[GATE_MAX_NAMES]; /* --after, as indices into the members */
 	int n_deps;
-	int exit_dep; /* --exit-with, index; -1: none */
-	int state;    /* ordering check: 0 unseen, 1 on the path, 2 done */
+	int after_line, after_column; /* where its baton.dev/after annotation is */
+	int state;		      /* ordering check: 0 unseen, 1 on the path, 2 done */
 };
 
 static int fail(struct ctx *c, int id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -80,20 +81,44 @@ static void sanitize(char *s)
 			*s = '?';
 }
 
+static int vfail(struct ctx *c, int line, int column, const char *fmt, va_list ap)
+{
+	int len = snprintf(c->e->msg, sizeof(c->e->msg), "%s: ", c->what);
+
+	vsnprintf(c->e->msg + len, sizeof(c->e->msg) - (size_t)len, fmt, ap);
+	sanitize(c->e->msg);
+	c->e->line = line;
+	c->e->column = column;
+	errno = EINVAL;
+	return -1;
+}
+
 static int fail(struct ctx *c, int id, const char *fmt, ...)
 {
 	yaml_node_t *n = id > 0 ? yaml_document_get_node(c->doc, id) : NULL;
-	int len = snprintf(c->e->msg, sizeof(c->e->msg), "%s: ", c->what);
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(c->e->msg + len, sizeof(c->e->msg) - (size_t)len, fmt, ap);
+	r = vfail(c, n ? (int)n->start_mark.line + 1 : 0, n ? (int)n->start_mark.column + 1 : 0,
+		  fmt, ap);
 	va_end(ap);
-	sanitize(c->e->msg);
-	c->e->line = n ? (int)n->start_mark.line + 1 : 0;
-	c->e->column = n ? (int)n->start_mark.column + 1 : 0;
-	errno = EINVAL;
-	return -1;
+	return r;
+}
+
+/* fail() at a position that is not a node's. */
+static int fail_at(struct ctx *c, int line, int column, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail_at(struct ctx *c, int line, int column, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vfail(c, line, column, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 static yaml_node_t *node(struct ctx *c, int id)
@@ -390,149 +415,23 @@ static struct member *member_find(struct member *m, int n, const char *name, siz
 	return NULL;
 }
 
-/* Reads the baton.dev/<what>.<container> annotations into the members. */
-static int read_annotations(struct ctx *c, int ann, struct member *m, int n)
-{
-	static const char *const kinds[] = { "after.", "ready-on.", "exit-with." };
-	int np;
-	yaml_node_pair_t *p = pairs(c, ann, &np);
-
-	for (int i = 0; i < np; i++) {
-		const char *key = text(c, p[i].key), *rest;
-		struct member *to = NULL;
-		size_t k = 0;
-		int *slot;
-
-		if (!key || strncmp(key, PREFIX, strlen(PREFIX)) != 0)
-			continue;
-		rest = key + strlen(PREFIX);
-		if (!strcmp(rest, "inject"))
-			continue;
-		for (; k < 3 && strncmp(rest, kinds[k], strlen(kinds[k])) != 0; k++)
-			;
-		if (k == 3)
-			return fail(
-				c, p[i].key,
-				"unknown annotation %s (baton knows %sinject, %safter.CONTAINER, "
-				"%sready-on.CONTAINER, %sexit-with.CONTAINER)",
-				key, PREFIX, PREFIX, PREFIX, PREFIX);
-		rest += strlen(kinds[k]);
-		to = member_find(m, n, rest, strlen(rest));
-		if (!to)
-			return fail(c, p[i].key, "annotation %s: the pod has no container '%s'",
-				    key, rest);
-		if (!text(c, p[i].value))
-			return fail(c, p[i].value, "annotation %s: the value must be a string",
-				    key);
-		slot = k == 0 ? &to->after : k == 1 ? &to->ready_on : &to->exit_with;
-		if (*slot)
-			return fail(c, p[i].key, "annotation %s is given twice", key);
-		*slot = p[i].value;
-	}
-	return 0;
-}
-
-/* The next word of s separated by any of seps; its length, 0 at the end. */
-static size_t next_word(const char **s, const char *seps)
-{
-	*s += strspn(*s, seps);
-	return strcspn(*s, seps);
-}
-
-/* Drops the blanks around s[0..len) (and a CR); the new length. */
-static size_t trim(const char **s, size_t len)
-{
-	size_t skip = strspn(*s, BLANKS);
-
-	if (skip > len)
-		skip = len;
-	*s += skip;
-	len -= skip;
-	while (len && strchr(BLANKS "\r", (*s)[len - 1]))
-		len--;
-	return len;
-}
-
-/* A scalar copied (so that the emitter sees no alias), anything else as it is. */
+/*
+ * A scalar copied (so that the emitter sees no alias), anything else as it is. An empty plain
+ * scalar is a null, and is written `null`: in a flow list the emitter would write it as ''.
+ */
 static int copy_scalar(struct ctx *c, int id)
 {
 	yaml_node_t *n = node(c, id);
+	bool null = n->type == YAML_SCALAR_NODE && !n->data.scalar.length &&
+		    n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		    !strcmp((char *)n->tag, YAML_DEFAULT_SCALAR_TAG);
 
 	if (n->type != YAML_SCALAR_NODE)
 		return id;
-	return track(c, yaml_document_add_scalar(c->doc, n->tag, n->data.scalar.value,
-						 (int)n->data.scalar.length, n->data.scalar.style));
-}
-
-/* Finds the container a name in annotation `key` refers to (not self). Its index, or -1. */
-static int resolve(struct ctx *c, int id, const char *key, struct member *m, int n,
-		   struct member *self, const char *name, size_t len)
-{
-	struct member *to = member_find(m, n, name, len);
-
-	if (!to)
-		return fail(c, id, "annotation %s%s: the pod has no container '%.*s'", key,
-			    self->name, (int)len, name);
-	if (to == self)
-		return fail(c, id, "annotation %s%s: '%s' cannot wait for itself", key, self->name,
-			    self->name);
-	return (int)(to - m);
-}
-
-/* Checks what one container's annotations ask for. */
-static int check_member(struct ctx *c, struct member *m, int n, struct member *self)
-{
-	const char *s = text(c, self->after), *lines = text(c, self->ready_on);
-	size_t len;
-	int i, count = 0;
-
-	for (; s && (len = next_word(&s, ", \t\n")); s += len) {
-		if ((i = resolve(c, self->after, PREFIX "after.", m, n, self, s, len)) < 0)
-			return -1;
-		if (memchr(self->deps, i, (size_t)self->n_deps))
-			continue;
-		if (self->n_deps == GATE_MAX_NAMES)
-			return fail(c, self->after,
-				    "annotation %safter.%s: more than %d containers", PREFIX,
-				    self->name, GATE_MAX_NAMES);
-		self->deps[self->n_deps++] = (unsigned char)i;
-	}
-	if (self->after && !self->n_deps)
-		return fail(c, self->after, "annotation %safter.%s: names no container", PREFIX,
-			    self->name);
-	for (s = lines; s && (len = next_word(&s, "\n")); s += len) {
-		struct probe_spec spec;
-		const char *t = s;
-		size_t tlen = trim(&t, len);
-		char *line = tlen ? strndup(t, tlen) : NULL, err[200];
-		int r = 0;
-
-		if (tlen && !line)
-			return track(c, 0);
-		if (tlen && ++count > PROBE_MAX)
-			r = fail(c, self->ready_on,
-				 "annotation %sready-on.%s: more than %d conditions", PREFIX,
-				 self->name, PROBE_MAX);
-		else if (tlen && probe_parse(line, &spec, err, sizeof(err)) < 0)
-			r = fail(c, self->ready_on, "annotation %sready-on.%s: %s", PREFIX,
-				 self->name, err);
-		free(line);
-		if (r < 0)
-			return -1;
-	}
-	if (lines && !count)
-		return fail(c, self->ready_on, "annotation %sready-on.%s: no condition", PREFIX,
-			    self->name);
-	self->exit_dep = -1;
-	s = text(c, self->exit_with);
-	if (s && (len = next_word(&s, BLANKS)) && !s[len + strspn(s + len, BLANKS)])
-		self->exit_dep =
-			resolve(c, self->exit_with, PREFIX "exit-with.", m, n, self, s, len);
-	else if (s)
-		return fail(c, self->exit_with,
-			    "annotation %sexit-with.%s: give one container name", PREFIX,
-			    self->name);
-	return self->exit_with && self->exit_dep < 0 ? -1 : 0;
+	return track(c, yaml_document_add_scalar(
+				c->doc, null ? NULL : n->tag,
+				null ? (yaml_char_t *)"null" : n->data.scalar.value,
+				null ? 4 : (int)n->data.scalar.length, n->data.scalar.style));
 }
 
 /*
@@ -550,8 +449,9 @@ static int check_cycle(struct ctx *c, struct member *m, int i, int *path, int de
 		for (int k = from; k < depth; k++)
 			snprintf(circle + strlen(circle), sizeof(circle) - strlen(circle), "%s -> ",
 				 m[path[k]].name);
-		return fail(c, m[i].after, "the %safter annotations form a circle: %s%s", PREFIX,
-			    circle, m[i].name);
+		return fail_at(c, m[i].after_line, m[i].after_column,
+			       "the %safter annotations form a circle: %s%s", PREFIX, circle,
+			       m[i].name);
 	}
 	if (m[i].state == 2)
 		return 0;
@@ -564,15 +464,33 @@ static int check_cycle(struct ctx *c, struct member *m, int i, int *path, int de
 	return 0;
 }
 
-/* The program of a container without a command: --entrypoint NAME=CMD, split on blanks. */
-static const char *entrypoint(struct ctx *c, const char *name)
+/*
+ * The program of a container without a command: --entrypoint NAME=CMD, else the annotation
+ * baton.dev/entrypoint.NAME. Appends it to seq; 0 when there is none.
+ */
+static int add_entrypoint(struct ctx *c, struct member *m, int seq, bool *found)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(m->name);
+	char **argv = m->opts.entrypoint, err[256];
+	int n = m->opts.n_entrypoint, r = 0;
+	bool own = false;
 
 	for (int i = 0; i < c->s->n_entrypoints; i++)
-		if (!strncmp(c->s->entrypoints[i], name, len) && c->s->entrypoints[i][len] == '=')
-			return c->s->entrypoints[i] + len + 1;
-	return NULL;
+		if (!strncmp(c->s->entrypoints[i], m->name, len) &&
+		    c->s->entrypoints[i][len] == '=') {
+			if (pod_argv_parse(c->s->entrypoints[i] + len + 1, &argv, &n, err,
+					   sizeof(err)) < 0)
+				return errno == ENOMEM ? track(c, 0)
+						       : fail(c, m->node, "--entrypoint: %s", err);
+			own = true;
+			break;
+		}
+	*found = argv != NULL;
+	for (int i = 0; r == 0 && i < n; i++)
+		r = seq_append(c, seq, add_text(c, argv[i]));
+	if (own)
+		pod_argv_free(argv);
+	return r;
 }
 
 static bool same_items(struct ctx *c, int a, int b)
@@ -596,45 +514,29 @@ static bool same_items(struct ctx *c, int a, int b)
  * manifest's command, the one after -- when it already ran under baton, or --entrypoint) and
  * args. Returns the new sequence's id.
  */
-static int wrapped_command(struct ctx *c, struct member *m, struct member *all, int cmd, int args)
+static int wrapped_command(struct ctx *c, struct member *m, int cmd, int args)
 {
-	struct {
-		const char *s;
-		size_t len;
-	} w[12 + 2 * PROBE_MAX];
-	char list[GATE_MAX_NAMES * (GATE_NAME_MAX + 1)] = "";
 	yaml_node_item_t *it;
 	int seq, n = 0, from = 0, prefix;
-	const char *s, *ep;
-	size_t len;
+	const char *s;
+	bool found = false;
 
-#define WORD(str, l) (w[n].s = (str), w[n++].len = (l))
-#define OPT(str)     WORD(str, strlen(str))
-	OPT(INJECT_BIN), OPT("--name"), OPT(m->name), OPT("--dir"), OPT(INJECT_GATE_DIR);
-	for (int d = 0; d < m->n_deps; d++)
-		sprintf(list + strlen(list), "%s%s", d ? "," : "", all[m->deps[d]].name);
-	if (m->n_deps)
-		OPT("--after"), OPT(list);
-	for (s = text(c, m->ready_on); s && (len = next_word(&s, "\n")); s += len) {
-		const char *spec = s;
-		size_t speclen = trim(&spec, len);
-
-		if (speclen)
-			OPT("--ready-on"), WORD(spec, speclen);
-	}
-	if (m->exit_dep >= 0)
-		OPT("--exit-with"), OPT(all[m->exit_dep].name);
-	OPT("--");
-#undef OPT
-#undef WORD
-	prefix = n;
 	n = items(c, cmd, &it);
 	if ((seq = add_seq(c, node(c, n ? cmd : args) ? node(c, n ? cmd : args)->data.sequence.style
 						      : YAML_BLOCK_SEQUENCE_STYLE)) < 0)
 		return -1;
-	for (int i = 0; i < prefix; i++)
-		if (seq_append(c, seq, add_str(c, w[i].s, w[i].len)) < 0)
+	/* BIN --name NAME --dir DIR, the annotations' options, -- */
+	if (seq_append(c, seq, add_text(c, INJECT_BIN)) < 0)
+		return -1;
+	for (int i = 0; i < m->opts.n_args; i++)
+		if (seq_append(c, seq, add_text(c, m->opts.args[i])) < 0 ||
+		    (i == 1 && (seq_append(c, seq, add_text(c, "--dir")) < 0 ||
+				seq_append(c, seq, add_text(c, INJECT_GATE_DIR)) < 0)))
 			return -1;
+	if (seq_append(c, seq, add_text(c, "--")) < 0)
+		return -1;
+	prefix = items(c, seq, &it);
+	n = items(c, cmd, &it);
 
 	if (n && (s = text(c, it[0])) && !strcmp(s, INJECT_BIN)) {
 		while (++from < n && (!(s = text(c, it[from])) || strcmp(s, "--") != 0))
@@ -643,15 +545,15 @@ static int wrapped_command(struct ctx *c, struct member *m, struct member *all, 
 			return fail(c, cmd,
 				    "container '%s' runs %s without '--' before its program",
 				    m->name, INJECT_BIN);
-	} else if (!n && (ep = entrypoint(c, m->name))) {
-		for (s = ep; (len = next_word(&s, BLANKS)); s += len)
-			if (seq_append(c, seq, add_str(c, s, len)) < 0)
-				return -1;
 	} else if (!n) {
-		return fail(c, m->node,
-			    "container '%s' has no command (baton cannot look up the image's "
-			    "entrypoint): add one, or give --entrypoint %s=CMD",
-			    m->name, m->name);
+		if (add_entrypoint(c, m, seq, &found) < 0)
+			return -1;
+		if (!found)
+			return fail(c, m->node,
+				    "container '%s' has no command (baton cannot look up the "
+				    "image's entrypoint): add one, give --entrypoint %s=CMD or "
+				    "annotate %sentrypoint.%s",
+				    m->name, m->name, PREFIX, m->name);
 	}
 	/* the program: the command's words from `from` on, then args */
 	for (int a = 0; a < 2; a++, n = items(c, args, &it), from = 0)
@@ -715,7 +617,7 @@ static int add_mounts(struct ctx *c, int map, const char *name)
 }
 
 /* Runs one container under baton: command rewritten (args folded in), volumes mounted. */
-static int wrap(struct ctx *c, struct member *m, struct member *all)
+static int wrap(struct ctx *c, struct member *m)
 {
 	int cmd, args, pcmd, pargs, seq, key, n;
 
@@ -726,7 +628,7 @@ static int wrap(struct ctx *c, struct member *m, struct member *all)
 		return fail(c, cmd, "container '%s': command is not a list", m->name);
 	if (args && !is(c, args, YAML_SEQUENCE_NODE))
 		return fail(c, args, "container '%s': args is not a list", m->name);
-	if ((seq = wrapped_command(c, m, all, cmd, args)) < 0)
+	if ((seq = wrapped_command(c, m, cmd, args)) < 0)
 		return -1;
 	if (!cmd || pargs >= 0 || !same_items(c, cmd, seq)) {
 		if (pcmd >= 0) {
@@ -799,7 +701,7 @@ static int add_pod_parts(struct ctx *c, int spec, int containers_pair)
 	const char *const install[] = { "baton", "install", INJECT_BIN_DIR };
 	int list, pair, item, seq, n;
 	yaml_node_item_t *it;
-	bool found;
+	bool found = false;
 
 	if (find_named(c, spec, "initContainers", INSTALLER, &list, &pair, &found) < 0)
 		return -1;
@@ -836,11 +738,75 @@ static int add_pod_parts(struct ctx *c, int spec, int containers_pair)
 	return 0;
 }
 
+/* The containers that --after names, as indices, from the options the annotations gave. */
+static void find_deps(struct member *m, int n, struct member *self)
+{
+	for (int i = 1; i < self->opts.n_args; i++) {
+		const char *s = self->opts.args[i];
+
+		if (strcmp(self->opts.args[i - 1], "--after") != 0)
+			continue;
+		for (size_t len; (len = strcspn(s, ",")); s += len + !!s[len]) {
+			struct member *to = member_find(m, n, s, len);
+
+			if (to && self->n_deps < GATE_MAX_NAMES &&
+			    !memchr(self->deps, (int)(to - m), (size_t)self->n_deps))
+				self->deps[self->n_deps++] = (unsigned char)(to - m);
+		}
+	}
+}
+
+/* Reads the annotations for every member, checks the ordering, and wraps each container. */
+static int inject_members(struct ctx *c, int spec, int ann, struct member *m, int n)
+{
+	const char *names[INJECT_MAX_CONTAINERS];
+	int path[INJECT_MAX_CONTAINERS], np, pair, r = 0;
+	yaml_node_pair_t *p = pairs(c, ann, &np);
+	struct pod_annotation *a = calloc((size_t)np + 1, sizeof(*a));
+
+	if (!a)
+		return track(c, 0);
+	for (int i = 0; i < n; i++)
+		names[i] = m[i].name;
+	for (int i = 0; i < np; i++) {
+		yaml_node_t *key = node(c, p[i].key);
+
+		a[i] = (struct pod_annotation){ text(c, p[i].key), text(c, p[i].value),
+						(int)key->start_mark.line + 1,
+						(int)key->start_mark.column + 1 };
+		if (a[i].key && !strncmp(a[i].key, PREFIX "after.", strlen(PREFIX "after."))) {
+			struct member *to = member_find(m, n, a[i].key + strlen(PREFIX "after."),
+							strlen(a[i].key + strlen(PREFIX "after.")));
+
+			if (to)
+				to->after_line = a[i].line, to->after_column = a[i].column;
+		}
+	}
+	for (int i = 0; r == 0 && i < n; i++) {
+		struct parse_error e;
+
+		if (pod_annotations_container(a, np, m[i].name, names, n, &m[i].opts, &e) < 0)
+			r = errno == ENOMEM ? track(c, 0)
+					    : fail_at(c, e.line, e.column, "%s", e.msg);
+		else
+			find_deps(m, n, &m[i]);
+	}
+	for (int i = 0; r == 0 && i < n; i++)
+		r = check_cycle(c, m, i, path, 0);
+	for (int i = 0; r == 0 && i < n; i++)
+		r = wrap(c, &m[i]);
+	for (int i = 0; i < n; i++)
+		pod_container_args_free(&m[i].opts);
+	free(a);
+	if (r == 0)
+		map_get(c, spec, "containers", NULL, &pair);
+	return r < 0 ? -1 : add_pod_parts(c, spec, pair);
+}
+
 /* Injects one pod spec (already this place's own); ann: the template's annotations or 0. */
 static int inject_pod(struct ctx *c, int spec, int ann)
 {
 	struct member m[INJECT_MAX_CONTAINERS];
-	int path[INJECT_MAX_CONTAINERS];
 	yaml_node_item_t *it;
 	int containers, pair, n, name;
 
@@ -874,24 +840,13 @@ static int inject_pod(struct ctx *c, int spec, int ann)
 		if (!strcmp(m[i].name, INSTALLER))
 			return fail(c, name, "the container name '%s' is baton's own", INSTALLER);
 	}
-	if (read_annotations(c, ann, m, n) < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (check_member(c, m, n, &m[i]) < 0)
-			return -1;
-	for (int i = 0; i < n; i++)
-		if (check_cycle(c, m, i, path, 0) < 0)
-			return -1;
-	for (int i = 0; i < n; i++)
-		if (wrap(c, &m[i], m) < 0)
-			return -1;
-	map_get(c, spec, "containers", NULL, &pair);
-	return add_pod_parts(c, spec, pair);
+	return inject_members(c, spec, ann, m, n);
 }
 
 /* Follows path ("spec.template.") from map; with own, makes every step this place's own. */
 static int walk(struct ctx *c, int map, const char *path, bool own, int *out)
 {
+	const char *start = path;
 	char key[32];
 	int value, pair;
 
@@ -900,8 +855,8 @@ static int walk(struct ctx *c, int map, const char *path, bool own, int *out)
 		if (map_get(c, map, key, &value, &pair) < 0)
 			return -1;
 		if (!is(c, value, YAML_MAPPING_NODE))
-			return fail(c, value ? value : map, "%.*s is %s", (int)(dot - c->path),
-				    c->path, value ? "not a mapping" : "missing");
+			return fail(c, value ? value : map, "%.*s is %s", (int)(dot - start), start,
+				    value ? "not a mapping" : "missing");
 		if (own && (value = own_value(c, map, pair)) < 0)
 			return -1;
 		map = value;
@@ -924,7 +879,7 @@ static int annotations(struct ctx *c, int map, const char *path, int *ann)
 }
 
 /* Injects the pod template of one Kubernetes object (in *slot) if its kind has one. */
-static int inject_object(struct ctx *c, int *slot, int index, int item)
+static int inject_object(struct ctx *c, int *slot, int index, const char *item)
 {
 	const char *kind, *name, *group, *v;
 	int obj = *slot, value, template, spec, ann = 0, pair, np;
@@ -952,23 +907,33 @@ static int inject_object(struct ctx *c, int *slot, int index, int item)
 	name = text(c, value);
 	w = (size_t)snprintf(c->what, sizeof(c->what), "%s%s%.63s (document %d", kind,
 			     name ? "/" : "", name ? name : "", index);
-	if (item >= 0)
-		snprintf(c->what + w, sizeof(c->what) - w, ", items[%d])", item);
+	if (*item)
+		snprintf(c->what + w, sizeof(c->what) - w, ", %s)", item);
 	else
 		snprintf(c->what + w, sizeof(c->what) - w, ")");
 	for (w = 0; strcmp(workloads[w].kind, kind); w++)
 		;
 	c->path = workloads[w].path;
 
-	if (*c->path && annotations(c, obj, "", &ann) < 0)
-		return -1;
-	p = pairs(c, ann, &np);
-	for (int i = 0; *c->path && i < np; i++)
-		if ((v = text(c, p[i].key)) && !strncmp(v, PREFIX, strlen(PREFIX)))
-			return fail(c, p[i].key,
-				    "put the %s annotations on the pod template "
-				    "(%smetadata.annotations)",
-				    PREFIX, c->path);
+	/* baton.dev/ annotations anywhere but on the pod template would be ignored: refused */
+	for (const char *at = c->path; *at; at = strchr(at, '.') + 1) {
+		char prefix[64];
+		int map = obj;
+
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(at - c->path), c->path);
+		if ((*prefix && walk(c, obj, prefix, false, &map) < 0) ||
+		    annotations(c, map, prefix, &ann) < 0)
+			return -1;
+		p = pairs(c, ann, &np);
+		for (int i = 0; i < np; i++)
+			if ((v = text(c, p[i].key)) && !strncmp(v, PREFIX, strlen(PREFIX)))
+				return fail(c, p[i].key,
+					    "put the %s annotations on the pod template "
+					    "(%smetadata.annotations), not on %smetadata",
+					    PREFIX, c->path, prefix);
+		if (!strcmp(at, "template.") || !strcmp(at, "spec.template."))
+			break;
+	}
 
 	if (walk(c, obj, c->path, false, &template) < 0 ||
 	    annotations(c, template, c->path, &ann) < 0 ||
@@ -989,14 +954,177 @@ static int inject_object(struct ctx *c, int *slot, int index, int item)
 	return inject_pod(c, spec, ann);
 }
 
+/*
+ * Injects the object in *slot: each item of a `kind: List` (or FooList, nested too), or one
+ * Kubernetes object. at is where it is ("items[2].items[0]", "" for the document).
+ */
+static int inject_any(struct ctx *c, int *slot, int index, const char *at)
+{
+	yaml_node_item_t *it;
+	int value, list, pair, n;
+	const char *kind;
+	char where[160];
+
+	if (!is(c, *slot, YAML_MAPPING_NODE))
+		return 0;
+	if (map_get(c, *slot, "kind", &value, NULL) < 0)
+		return -1;
+	kind = text(c, value);
+	if (!kind || strlen(kind) < 4 || strcmp(kind + strlen(kind) - 4, "List") != 0)
+		return inject_object(c, slot, index, at);
+	if (map_get(c, *slot, "items", &list, &pair) < 0)
+		return -1;
+	if (!items(c, list, &it))
+		return 0;
+	if ((n = own(c, slot)) < 0 || (list = own_value(c, n, pair)) < 0)
+		return -1;
+	n = items(c, list, &it);
+	for (int i = 0; i < n; i++) {
+		snprintf(where, sizeof(where), "%s%sitems[%d]", at, *at ? "." : "", i);
+		if (inject_any(c, &node(c, list)->data.sequence.items.start[i], index, where) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A plain `<<` key (or one tagged !!merge): YAML's merge key. */
+static bool is_merge_key(struct ctx *c, int id)
+{
+	yaml_node_t *n = node(c, id);
+
+	return n && n->type == YAML_SCALAR_NODE &&
+	       (!strcmp((char *)n->tag, "tag:yaml.org,2002:merge") ||
+		(n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		 !strcmp((char *)n->tag, YAML_DEFAULT_SCALAR_TAG))) &&
+	       n->data.scalar.length == 2 && !memcmp(n->data.scalar.value, "<<", 2);
+}
+
+static bool same_key(struct ctx *c, int a, int b)
+{
+	yaml_node_t *x = node(c, a), *y = node(c, b);
+
+	if (a == b)
+		return true;
+	return x->type == YAML_SCALAR_NODE && y->type == YAML_SCALAR_NODE &&
+	       x->data.scalar.length == y->data.scalar.length &&
+	       !memcmp(x->data.scalar.value, y->data.scalar.value, x->data.scalar.length);
+}
+
+/*
+ * Resolves the merge keys of mapping id (and of the mappings it merges) the way Kubernetes'
+ * YAML reader does: the mapping's own keys win, then the merged mappings in their order. The
+ * result replaces the `<<` pairs, so that a key inject adds can never hide a merged one; the
+ * pod stays the same. state: 0 not seen, 1 in progress, 2 done (per node).
+ */
+static int resolve_merges(struct ctx *c, int id, char *state)
+{
+	yaml_node_pair_t *p;
+	yaml_node_item_t *it;
+	int n, merged, src[64], nsrc, np;
+
+	if (!is(c, id, YAML_MAPPING_NODE) && !is(c, id, YAML_SEQUENCE_NODE))
+		return 0;
+	if (state[id])
+		return 0;
+	state[id] = 1;
+	n = items(c, id, &it);
+	for (int i = 0; i < n; i++)
+		if (resolve_merges(c, it[i], state) < 0)
+			return -1;
+	p = pairs(c, id, &np);
+	for (int i = 0; i < np; i++) {
+		if (resolve_merges(c, p[i].key, state) < 0 ||
+		    resolve_merges(c, p[i].value, state) < 0)
+			return -1;
+		p = pairs(c, id, &np); /* the node array may have moved */
+	}
+	for (int i = 0; i < np; i++) {
+		if (!is_merge_key(c, p[i].key))
+			continue;
+		nsrc = 0;
+		if (is(c, p[i].value, YAML_MAPPING_NODE)) {
+			src[nsrc++] = p[i].value;
+		} else if (is(c, p[i].value, YAML_SEQUENCE_NODE)) {
+			n = items(c, p[i].value, &it);
+			for (int k = 0; k < n; k++) {
+				if (!is(c, it[k], YAML_MAPPING_NODE))
+					return fail(c, it[k],
+						    "the merge key '<<' takes a mapping or a list "
+						    "of mappings");
+				if (nsrc == (int)(sizeof(src) / sizeof(src[0])))
+					return fail(c, it[k],
+						    "the merge key '<<' merges more than %d "
+						    "mappings",
+						    (int)(sizeof(src) / sizeof(src[0])));
+				src[nsrc++] = it[k];
+			}
+		} else {
+			return fail(c, p[i].value,
+				    "the merge key '<<' takes a mapping or a list of mappings");
+		}
+		/* the merged-in pairs go where the `<<` was, unless the mapping has the key */
+		merged = track(c, yaml_document_add_mapping(c->doc, node(c, id)->tag,
+							    node(c, id)->data.mapping.style));
+		if (merged < 0)
+			return -1;
+		p = pairs(c, id, &np);
+		for (int k = 0; k < i; k++)
+			if (!yaml_document_append_mapping_pair(c->doc, merged, p[k].key,
+							       p[k].value))
+				return track(c, 0);
+		for (int m = 0; m < nsrc; m++) {
+			int ns;
+			yaml_node_pair_t *sp = pairs(c, src[m], &ns);
+
+			for (int k = 0; k < ns; k++) {
+				int have, nm, key = sp[k].key, value = sp[k].value;
+				yaml_node_pair_t *mp = pairs(c, merged, &nm);
+				bool found = false;
+
+				for (have = 0; have < nm && !found; have++)
+					found = same_key(c, mp[have].key, key);
+				p = pairs(c, id, &np);
+				for (int o = i + 1; o < np && !found; o++)
+					found = same_key(c, p[o].key, key);
+				if (found)
+					continue;
+				if ((key = copy_scalar(c, key)) < 0 ||
+				    (value = copy_scalar(c, value)) < 0 ||
+				    !yaml_document_append_mapping_pair(c->doc, merged, key, value))
+					return track(c, 0);
+				sp = pairs(c, src[m], &ns);
+			}
+		}
+		p = pairs(c, id, &np);
+		for (int k = i + 1; k < np; k++) {
+			if (is_merge_key(c, p[k].key))
+				return fail(c, p[k].key, "the merge key '<<' is given twice");
+			if (!yaml_document_append_mapping_pair(c->doc, merged, p[k].key,
+							       p[k].value))
+				return track(c, 0);
+			p = pairs(c, id, &np);
+		}
+		/* id keeps its place in the document and gets the merged pairs */
+		{
+			yaml_node_t *a = node(c, id), *b = node(c, merged);
+			__typeof__(a->data.mapping.pairs) t = a->data.mapping.pairs;
+
+			a->data.mapping.pairs = b->data.mapping.pairs;
+			b->data.mapping.pairs = t;
+			b->data.mapping.pairs.top = b->data.mapping.pairs.start;
+		}
+		break;
+	}
+	state[id] = 2;
+	return 0;
+}
+
 int inject_document(yaml_document_t *doc, int index, const struct inject_settings *s,
 		    struct parse_error *e)
 {
 	struct ctx c = { .doc = doc, .s = s, .e = e };
-	yaml_node_item_t *it;
-	int nodes = (int)(doc->nodes.top - doc->nodes.start), r = 0, list, pair, n;
+	int nodes = (int)(doc->nodes.top - doc->nodes.start), r = 0;
 	char *state;
-	const char *kind;
 
 	snprintf(c.what, sizeof(c.what), "document %d", index);
 	c.path = "";
@@ -1009,7 +1137,12 @@ int inject_document(yaml_document_t *doc, int index, const struct inject_setting
 		free(state);
 		return track(&c, 0);
 	}
-	for (yaml_node_t *nd = doc->nodes.start; nd < doc->nodes.top; nd++) {
+	r = check_shape(&c, 1, 0, state);
+	memset(state, 0, (size_t)nodes + 1);
+	if (r == 0)
+		r = resolve_merges(&c, 1, state);
+	free(state);
+	for (yaml_node_t *nd = doc->nodes.start; r == 0 && nd < doc->nodes.top; nd++) {
 		for (yaml_node_item_t *i = nd->data.sequence.items.start;
 		     nd->type == YAML_SEQUENCE_NODE && i < nd->data.sequence.items.top; i++)
 			c.refs[*i]++;
@@ -1019,27 +1152,10 @@ int inject_document(yaml_document_t *doc, int index, const struct inject_setting
 			c.refs[p->value]++;
 		}
 	}
-	r = check_shape(&c, 1, 0, state);
-	free(state);
-	if (r == 0)
-		r = map_get(&c, 1, "kind", &n, NULL);
-	kind = r == 0 ? text(&c, n) : NULL;
-	if (kind && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List")) {
-		/* kubectl's `kind: List` (and FooList): each item is an object. */
-		r = map_get(&c, 1, "items", &list, &pair);
-		if (r == 0 && items(&c, list, &it) && (list = own_value(&c, 1, pair)) < 0)
-			r = -1;
-		n = r == 0 ? items(&c, list, &it) : 0;
-		for (int i = 0; r == 0 && i < n; i++) {
-			int *slot = &node(&c, list)->data.sequence.items.start[i];
-
-			if (is(&c, *slot, YAML_MAPPING_NODE))
-				r = inject_object(&c, slot, index, i);
-		}
-	} else if (r == 0) {
+	if (r == 0) {
 		int root = 1;
 
-		r = inject_object(&c, &root, index, -1);
+		r = inject_any(&c, &root, index, "");
 	}
 	free(c.refs);
 	return r;
@@ -1193,6 +1309,261 @@ static int buffer_write(void *data, unsigned char *bytes, size_t n)
 	return 1;
 }
 
+/* Nodes one JSON document may expand to: aliases are written out in full. */
+#define JSON_MAX_NODES 1000000
+
+struct json {
+	yaml_document_t *doc;
+	struct buffer *b;
+	long budget;
+	bool failed;
+	yaml_mark_t at; /* where a problem is */
+	const char *why;
+};
+
+static void json_put(struct json *j, const char *s, size_t len)
+{
+	if (!j->failed && !buffer_write(j->b, (unsigned char *)s, len)) {
+		j->failed = true;
+		j->why = NULL; /* out of memory */
+	}
+}
+
+static void json_string(struct json *j, const unsigned char *s, size_t len)
+{
+	char esc[8];
+	size_t from = 0;
+
+	json_put(j, "\"", 1);
+	for (size_t i = 0; i < len; i++) {
+		const char *short_esc = s[i] == '"'    ? "\\\""
+					: s[i] == '\\' ? "\\\\"
+					: s[i] == '\n' ? "\\n"
+					: s[i] == '\t' ? "\\t"
+					: s[i] == '\r' ? "\\r"
+					: s[i] == '\b' ? "\\b"
+					: s[i] == '\f' ? "\\f"
+						       : NULL;
+		int code = -1, skip = 0;
+
+		/* YAML readers refuse these raw, or read them as line breaks: escaped, JSON's way
+		 */
+		if (!short_esc && (s[i] < 0x20 || s[i] == 0x7f))
+			code = s[i];
+		else if (s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
+			code = s[i + 1], skip = 1;
+		else if (s[i] == 0xef && i + 2 < len && s[i + 1] == 0xbf && s[i + 2] >= 0xbe)
+			code = 0xffc0 | (s[i + 2] & 0x3f), skip = 2;
+		else if (s[i] == 0xe2 && i + 2 < len && s[i + 1] == 0x80 &&
+			 (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) /* U+2028, U+2029: line breaks */
+			code = 0x2000 | (s[i + 2] - 0x80), skip = 2;
+		if (!short_esc && code < 0)
+			continue;
+		json_put(j, (const char *)s + from, i - from);
+		if (!short_esc)
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)code);
+		json_put(j, short_esc ? short_esc : esc, strlen(short_esc ? short_esc : esc));
+		i += (size_t)skip;
+		from = i + 1;
+	}
+	json_put(j, (const char *)s + from, len - from);
+	json_put(j, "\"", 1);
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool json_number(const char *s)
+{
+	size_t d;
+
+	s += *s == '-';
+	if (!(d = strspn(s, "0123456789")) || (*s == '0' && d > 1))
+		return false;
+	s += d;
+	if (*s == '.') {
+		if (!(d = strspn(++s, "0123456789")))
+			return false;
+		s += d;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		s += *s == '+' || *s == '-';
+		if (!(d = strspn(s, "0123456789")))
+			return false;
+		s += d;
+	}
+	return !*s;
+}
+
+/* A scalar as YAML reads it: null, true, false and numbers stay so, the rest are strings. */
+static void json_scalar(struct json *j, yaml_node_t *n, bool key)
+{
+	static const char *const words[] = { "null", "~",    "Null",  "NULL",  "",     "true",
+					     "True", "TRUE", "false", "False", "FALSE" };
+	const char *v = (const char *)n->data.scalar.value;
+	bool plain = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+		     !strcmp((char *)n->tag, YAML_DEFAULT_SCALAR_TAG) &&
+		     strlen(v) == n->data.scalar.length;
+
+	for (size_t w = 0; plain && !key && w < sizeof(words) / sizeof(words[0]); w++)
+		if (!strcmp(v, words[w])) {
+			json_put(j,
+				 w < 5	 ? "null"
+				 : w < 8 ? "true"
+					 : "false",
+				 w < 5	 ? 4
+				 : w < 8 ? 4
+					 : 5);
+			return;
+		}
+	if (plain && !key && json_number(v))
+		json_put(j, v, n->data.scalar.length);
+	else
+		json_string(j, n->data.scalar.value, n->data.scalar.length);
+}
+
+static void json_node(struct json *j, int id)
+{
+	yaml_node_t *n = yaml_document_get_node(j->doc, id);
+
+	if (j->failed)
+		return;
+	if (--j->budget < 0) {
+		j->failed = true;
+		j->why = "its aliases expand to more than " STR(JSON_MAX_NODES) " nodes in JSON";
+		j->at = n->start_mark;
+		return;
+	}
+	if (n->type == YAML_SCALAR_NODE) {
+		json_scalar(j, n, false);
+	} else if (n->type == YAML_SEQUENCE_NODE) {
+		json_put(j, "[", 1);
+		for (yaml_node_item_t *i = n->data.sequence.items.start;
+		     i < n->data.sequence.items.top && !j->failed; i++) {
+			if (i > n->data.sequence.items.start)
+				json_put(j, ", ", 2);
+			json_node(j, *i);
+			n = yaml_document_get_node(j->doc, id);
+		}
+		json_put(j, "]", 1);
+	} else {
+		json_put(j, "{", 1);
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+		     p < n->data.mapping.pairs.top && !j->failed; p++) {
+			yaml_node_t *k = yaml_document_get_node(j->doc, p->key);
+
+			if (p > n->data.mapping.pairs.start)
+				json_put(j, ", ", 2);
+			if (k->type != YAML_SCALAR_NODE) {
+				j->failed = true;
+				j->why = "a key is not a string (JSON cannot hold it)";
+				j->at = k->start_mark;
+				return;
+			}
+			json_scalar(j, k, true);
+			json_put(j, ": ", 2);
+			json_node(j, p->value);
+		}
+		json_put(j, "}", 1);
+	}
+}
+
+/*
+ * Writes doc as one line of JSON that a strict parser reads (libyaml's emitter would write
+ * YAML-only escapes such as \e, \N or \U0001F600, and `? key`). -1 with *e filled.
+ */
+static int json_write(struct buffer *b, yaml_document_t *doc, struct parse_error *e)
+{
+	struct json j = { .doc = doc, .b = b, .budget = JSON_MAX_NODES };
+
+	if (doc->nodes.top == doc->nodes.start)
+		return 0;
+	json_node(&j, 1);
+	json_put(&j, "\n", 1);
+	if (!j.failed)
+		return 0;
+	if (!j.why) {
+		snprintf(e->msg, sizeof(e->msg), "out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	e->line = (int)j.at.line + 1;
+	e->column = (int)j.at.column + 1;
+	snprintf(e->msg, sizeof(e->msg), "cannot write JSON: %s", j.why);
+	errno = EINVAL;
+	return -1;
+}
+
+/* Is the input JSON: its first character (after blanks) '{' or '['? */
+static bool is_json(const char *in, size_t len)
+{
+	size_t i = len >= 3 && !memcmp(in, "\xef\xbb\xbf", 3) ? 3 : 0;
+
+	while (i < len && strchr(" \t\r\n", in[i]) && in[i])
+		i++;
+	return i < len && (in[i] == '{' || in[i] == '[');
+}
+
+static int hex4(const char *s, size_t left)
+{
+	int v = 0;
+
+	if (left < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		int d = s[i] >= '0' && s[i] <= '9'   ? s[i] - '0'
+			: s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
+			: s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10
+						     : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/*
+ * JSON writes characters beyond U+FFFF as surrogate pairs ("\ud83d\ude00", as json.dumps
+ * does), which libyaml refuses: a copy of the JSON text in[0..len) with each pair inside a
+ * double-quoted string turned into YAML's "\U0001F600". NULL when out of memory.
+ */
+static char *json_surrogates(const char *in, size_t len, size_t *outlen)
+{
+	char *out = malloc(len + 1);
+	size_t o = 0;
+	char quote = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		int hi, lo;
+
+		if (!quote && (in[i] == '"' || in[i] == '\'')) {
+			quote = in[i];
+		} else if (!quote && in[i] == '#' && (!i || strchr(" \t\r\n", in[i - 1]))) {
+			while (i < len && in[i] != '\n')
+				out[o++] = in[i++];
+			if (i == len)
+				break;
+		} else if (quote && in[i] == quote) {
+			quote = 0;
+		} else if (quote == '"' && in[i] == '\\' && i + 1 < len) {
+			if (in[i + 1] == 'u' && (hi = hex4(in + i + 2, len - i - 2)) >= 0xd800 &&
+			    hi < 0xdc00 && i + 7 < len && in[i + 6] == '\\' && in[i + 7] == 'u' &&
+			    (lo = hex4(in + i + 8, len - i - 8)) >= 0xdc00 && lo < 0xe000) {
+				o += (size_t)sprintf(out + o, "\\U%08X",
+						     0x10000 + ((hi - 0xd800) << 10) +
+							     (lo - 0xdc00));
+				i += 11;
+				continue;
+			}
+			out[o++] = in[i++];
+		}
+		out[o++] = in[i];
+	}
+	*outlen = o;
+	return out;
+}
+
 static void parse_error(const yaml_parser_t *p, const char *in, size_t len, struct parse_error *e)
 {
 	const char *problem = p->problem ? p->problem : "cannot parse";
@@ -1225,6 +1596,8 @@ int inject_stream(const char *file, const char *in, size_t len, const struct inj
 	struct buffer b = { 0 };
 	struct scan sc = { 0 };
 	int r = -1, end;
+	bool json = in && is_json(in, len);
+	char *copy = NULL;
 
 	*out = NULL;
 	*outlen = 0;
@@ -1238,6 +1611,8 @@ int inject_stream(const char *file, const char *in, size_t len, const struct inj
 		goto nomem;
 	if (!in) /* libyaml asserts on NULL, even for no input */
 		in = "";
+	if (json && !(in = copy = json_surrogates(in, len, &len)))
+		goto nomem;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)in, len);
 	yaml_parser_set_input_string(&events, (const unsigned char *)in, len);
 	yaml_emitter_set_output(&emitter, buffer_write, &b);
@@ -1268,8 +1643,15 @@ int inject_stream(const char *file, const char *in, size_t len, const struct inj
 			yaml_document_delete(&doc);
 			goto out;
 		}
-		if (!yaml_emitter_dump(&emitter, &doc)) /* consumes doc, even when it fails */
+		if (json) {
+			r = json_write(&b, &doc, e);
+			yaml_document_delete(&doc);
+			if (r < 0)
+				goto out;
+			r = -1;
+		} else if (!yaml_emitter_dump(&emitter, &doc)) { /* consumes doc, even on failure */
 			goto emit_error;
+		}
 	}
 	if (!yaml_emitter_close(&emitter) || !yaml_emitter_flush(&emitter))
 		goto emit_error;
@@ -1291,6 +1673,7 @@ emit_error:
 	errno = emitter.error == YAML_EMITTER_ERROR ? EINVAL : ENOMEM;
 out:
 	sanitize(e->msg);
+	free(copy);
 	free(sc.quote);
 	free(b.data);
 	yaml_emitter_delete(&emitter);
@@ -1302,8 +1685,9 @@ out:
 int inject_settings_check(const struct inject_settings *s, char *err, size_t errlen)
 {
 	for (int i = 0; i < s->n_entrypoints; i++) {
-		const char *ep = s->entrypoints[i], *eq = strchr(ep, '='), *cmd;
-		char name[GATE_NAME_MAX + 1];
+		const char *ep = s->entrypoints[i], *eq = strchr(ep, '=');
+		char name[GATE_NAME_MAX + 1], msg[256], **argv;
+		int n;
 
 		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - ep) : 0, ep);
 		if (!eq || (size_t)(eq - ep) > GATE_NAME_MAX || !gate_name_valid(name)) {
@@ -1313,11 +1697,11 @@ int inject_settings_check(const struct inject_settings *s, char *err, size_t err
 				 ep);
 			return -1;
 		}
-		cmd = eq + 1;
-		if (!cmd[strspn(cmd, BLANKS)]) {
-			snprintf(err, errlen, "--entrypoint: '%s' gives no command", ep);
+		if (pod_argv_parse(eq + 1, &argv, &n, msg, sizeof(msg)) < 0) {
+			snprintf(err, errlen, "--entrypoint: '%s': %s", ep, msg);
 			return -1;
 		}
+		pod_argv_free(argv);
 		for (int j = 0; j < i; j++)
 			if (!strncmp(s->entrypoints[j], ep, (size_t)(eq - ep) + 1)) {
 				snprintf(err, errlen, "--entrypoint: container '%s' given twice",

@@ -235,7 +235,7 @@ static void test_settings_check(void **state)
 	    {"app", "--entrypoint: 'app' is not CONTAINER=CMD with a valid container name"},
 	    {"=x", "--entrypoint: '=x' is not CONTAINER=CMD with a valid container name"},
 	    {"App=x", "--entrypoint: 'App=x' is not CONTAINER=CMD with a valid container name"},
-	    {"app= \t", "--entrypoint: 'app= \t' gives no command"},
+	    {"app= \t", "--entrypoint: 'app= \t': no command"},
 	    {"a-very-long-name-that-is-longer-than-sixty-three-characters-for-sure=x",
 	     "--entrypoint: 'a-very-long-name-that-is-longer-than-sixty-three-characters-for-"
 	     "sure=x' is not CONTAINER=CMD with a valid container name"},
@@ -460,8 +460,8 @@ static void test_limits(void **state)
 	at += (size_t)sprintf(text + at, "\nspec:\n  containers:\n");
 	for (int i = 0; i <= GATE_MAX_NAMES + 1; i++)
 		at += (size_t)sprintf(text + at, "  - {name: c%d, command: [c]}\n", i);
-	assert_inject_error(text, "t.yaml:4:25: Pod (document 1): annotation baton.dev/after.c0: "
-				  "more than 32 containers");
+	assert_inject_error(text, "t.yaml:4:5: Pod (document 1): annotation baton.dev/after.c0: "
+				  "more than 32 names");
 	free(text);
 }
 
@@ -480,17 +480,17 @@ static void test_inline_errors(void **state)
 			    "t.yaml:2:25: Pod (document 1): metadata.annotations is not a mapping");
 	assert_inject_error("kind: Pod\nmetadata: {annotations: {baton.dev/ready-on.a: \"\"}}\n"
 			    "spec: {containers: [{name: a, command: [a]}]}\n",
-			    "t.yaml:2:48: Pod (document 1): annotation baton.dev/ready-on.a: no "
+			    "t.yaml:2:26: Pod (document 1): annotation baton.dev/ready-on.a: no "
 			    "condition");
 	assert_inject_error(
 	    "kind: Pod\nmetadata: {annotations: {baton.dev/exit-with.a: b c}}\n"
 	    "spec: {containers: [{name: a, command: [a]}, {name: b, command: [b]}]}\n",
-	    "t.yaml:2:49: Pod (document 1): annotation baton.dev/exit-with.a: give "
+	    "t.yaml:2:26: Pod (document 1): annotation baton.dev/exit-with.a: give "
 	    "one container name");
 	assert_inject_error(
 	    "kind: Pod\nmetadata: {annotations: {baton.dev/after.a: Not_A_Name}}\n"
 	    "spec: {containers: [{name: a, command: [a]}]}\n",
-	    "t.yaml:2:45: Pod (document 1): annotation baton.dev/after.a: the pod has "
+	    "t.yaml:2:26: Pod (document 1): annotation baton.dev/after.a: the pod has "
 	    "no container 'Not_A_Name'");
 	assert_inject_error(
 	    "kind: Pod\nspec: {containers: [{name: a, command: [x, --]}, "
@@ -498,8 +498,8 @@ static void test_inline_errors(void **state)
 	    "t.yaml:2:69: Pod (document 1): container 'b' has no program after '--'");
 	assert_inject_error("kind: Pod\nspec: {containers: [{name: a, command: []}]}\n",
 			    "t.yaml:2:21: Pod (document 1): container 'a' has no command (baton "
-			    "cannot look up the image's entrypoint): add one, or give --entrypoint "
-			    "a=CMD");
+			    "cannot look up the image's entrypoint): add one, give --entrypoint "
+			    "a=CMD or annotate baton.dev/entrypoint.a");
 	assert_inject_error(
 	    "kind: Pod\nmetadata: {annotations: {baton.dev/after.a: b, "
 	    "baton.dev/after.a: b}}\n"
@@ -546,9 +546,85 @@ static void test_values_kept(void **state)
 			sprintf(text + strlen(text), "k%d: , ", i);
 		strcat(text, "}\n");
 		out = inject_ok(text, &defaults);
-		assert_has(out, "{k0: null, k1: null, ");
-		assert_has(out, ", k199: null}");
+		/* it starts with '{': JSON out */
+		assert_has(out, "{\"k0\": null, \"k1\": null, ");
+		assert_has(out, ", \"k199\": null}");
 		free(out);
+	}
+}
+
+/* Entrypoints: one per container of the largest pod, argv lists, and which one wins. */
+static void test_entrypoints(void **state)
+{
+	static char names[INJECT_MAX_CONTAINERS][32];
+	static const char *eps[INJECT_MAX_CONTAINERS + 1];
+	static struct options o;
+	char *argv[2 * INJECT_MAX_CONTAINERS + 8], err[256], *text, *out;
+	size_t at;
+	int argc = 0;
+
+	/* as many --entrypoint as a pod has containers, through the real command line */
+	argv[argc++] = "baton";
+	argv[argc++] = "inject";
+	for (int i = 0; i < INJECT_MAX_CONTAINERS; i++) {
+		snprintf(names[i], sizeof(names[i]), "c%d=[/c%d]", i, i);
+		argv[argc++] = "--entrypoint";
+		argv[argc++] = names[i];
+	}
+	argv[argc] = NULL;
+	assert_int_equal(cli_parse(&o, argc, argv, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(o.n_entrypoints, INJECT_MAX_CONTAINERS);
+	argv[argc++] = "--entrypoint";
+	argv[argc++] = "x=y";
+	argv[argc] = NULL;
+	assert_int_equal(cli_parse(&o, argc, argv, NULL, NULL, err, sizeof(err)), -1);
+	assert_string_equal(err, "--entrypoint: more than 256");
+
+	text = malloc(64 * INJECT_MAX_CONTAINERS + 64);
+	assert_non_null(text);
+	at = (size_t)sprintf(text, "kind: Pod\nspec:\n  containers:\n");
+	for (int i = 0; i < INJECT_MAX_CONTAINERS; i++) {
+		at += (size_t)sprintf(text + at, "  - {name: c%d}\n", i);
+		eps[i] = names[i];
+	}
+	{
+		struct inject_settings s = { NULL, eps, INJECT_MAX_CONTAINERS };
+
+		assert_int_equal(inject_settings_check(&s, err, sizeof(err)), 0);
+		out = inject_ok(text, &s);
+		assert_has(out, "--, /c0]");
+		assert_has(out, "--, /c255]");
+		free(out);
+	}
+	free(text);
+
+	/* --entrypoint wins over the annotation; both take a flow list */
+	text = "kind: Pod\nmetadata:\n  annotations:\n"
+	       "    baton.dev/entrypoint.web: '[nginx, -g, \"daemon off;\"]'\n"
+	       "    baton.dev/entrypoint.db: postgres -c fsync=off\n"
+	       "spec:\n  containers:\n  - {name: web}\n  - {name: db, args: [-p, '5432']}\n";
+	out = inject_ok(text, &defaults);
+	assert_has(out, "--, nginx, -g, \"daemon off;\"]");
+	assert_has(out, "--, postgres, -c, fsync=off, -p, '5432']");
+	free(out);
+	{
+		const char *const ep[] = {
+			"web=[\"/bin/sh\", \"-c\", \"exec nginx -g 'daemon off;'\"]"
+		};
+		struct inject_settings s = { NULL, ep, 1 };
+
+		out = inject_ok(text, &s);
+		assert_has(out, "--, /bin/sh, -c, \"exec nginx -g 'daemon off;'\"]");
+		free(out);
+	}
+	{
+		const char *const ep[] = { "web=[nginx, [x]]" };
+		struct inject_settings s = { NULL, ep, 1 };
+
+		assert_int_equal(inject_settings_check(&s, err, sizeof(err)), -1);
+		assert_string_equal(err,
+				    "--entrypoint: 'web=[nginx, [x]]': '[nginx, [x]]' is not a "
+				    "list of strings: an item is not a string");
 	}
 }
 
@@ -612,7 +688,7 @@ static void test_main(void **state)
 	text = slurp(path, &len);
 	assert_string_equal(text, "baton: <stdin>:4:5: Pod (document 1): container 'a' has no "
 				  "command (baton cannot look up the image's entrypoint): add one, "
-				  "or give --entrypoint a=CMD\n");
+				  "give --entrypoint a=CMD or annotate baton.dev/entrypoint.a\n");
 	free(text);
 
 	r.in = "a: [\n";
@@ -647,6 +723,7 @@ int main(void)
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_inline_errors),
 	    cmocka_unit_test(test_values_kept),
+	    cmocka_unit_test(test_entrypoints),
 	    cmocka_unit_test(test_main),
 	};
 
