@@ -2,10 +2,11 @@
 /*
  * Readiness probes. Owns one runner per active --ready-on condition. A runner tries its check,
  * and on failure tries again after 10, 20, 40, 80, then every 100 ms, until the first success;
- * then it stops for good (readiness latches). The IPC checks poll too: the kernel offers no
- * event for an IPC object's creation (inotify would need /dev/mqueue mounted, which msgq:/NAME
- * must not). It must never block the loop: connects are non-blocking with a 1 s limit, exec
- * probes are reaped through the reaper with a 10 s limit.
+ * then it stops for good (readiness latches). The IPC checks use the same timer: System V
+ * objects have no creation event, a POSIX queue's (inotify) would need /dev/mqueue mounted,
+ * which msgq:/NAME must not; POSIX semaphores and shared memory are files in /dev/shm and are
+ * tried like file: probes. It must never block the loop: connects are non-blocking with a 1 s
+ * limit, exec probes are reaped through the reaper with a 10 s limit.
  */
 #include "probe.h"
 
