@@ -3,9 +3,9 @@
  * What examples/ipc/producer.c and consumer.c agree on: the default System V key, the two message
  * types (data, then one exit message), the message layout and the strict number parsing both
  * use for their options; and what mq-producer.c and mq-consumer.c (the POSIX variant, after
- * Docker in Action's ch6_ipc) agree on: the queue's name and size and the last message. Header-only
- * so that each example stays a single translation unit; it must never grow anything a reader would
- * need to look up elsewhere to follow the programs.
+ * Docker in Action's ch6_ipc) agree on: the queue's name and size and the last message.
+ * Header-only so that each example stays a single translation unit; it must never grow anything
+ * a reader would need to look up elsewhere to follow the programs.
  */
 #ifndef BATON_EXAMPLES_IPC_EXAMPLE_H
 #define BATON_EXAMPLES_IPC_EXAMPLE_H

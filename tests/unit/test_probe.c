@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * probe: the pure spec parser and resolver, then each active probe on a real loop against
- * the real thing appearing later (a file, a System V or POSIX message queue, semaphore or shared
- * memory object, a TCP or unix listener, a command that exits 0, a delay). As in baton, exec probes
- * are collected by the reaper: the test blocks signals with signals_setup() and calls
- * reaper_collect() on SIGCHLD from the signalfd.
+ * the real thing appearing later (a file, a System V or POSIX message queue, semaphore or
+ * shared memory object, a TCP or unix listener, a command that exits 0, a delay). As in baton,
+ * exec probes are collected by the reaper: the test blocks signals with signals_setup() and
+ * calls reaper_collect() on SIGCHLD from the signalfd.
  */
 #include "unit.h"
 
@@ -132,71 +132,71 @@ static void test_parse_rejects(void **state)
 		const char *spec;
 		const char *want;
 	} cases[] = {
-		{ "bogus", "'bogus' is not a readiness condition" },
-		{ "", "is not a readiness condition" },
-		{ "Started", "not a readiness condition" },
-		{ "started:x", "not a readiness condition" },
-		{ "notify ", "not a readiness condition" },
-		{ "http:localhost:80", "not a readiness condition" },
-		{ "file:", "nothing after 'file:'" },
-		{ "tcp:", "nothing after 'tcp:'" },
-		{ "unix:", "nothing after 'unix:'" },
-		{ "msgq:", "nothing after 'msgq:'" },
-		{ "exec:", "nothing after 'exec:'" },
-		{ "delay:", "nothing after 'delay:'" },
-		{ "tcp:host", "tcp:HOST:PORT" },
-		{ "tcp:host:", "'' is not a port" },
-		{ "tcp::80", "tcp:HOST:PORT" },
-		{ "tcp:host:0", "'0' is not a port" },
-		{ "tcp:host:65536", "'65536' is not a port" },
-		{ "tcp:host:abc", "'abc' is not a port" },
-		{ "tcp:host:123456", "'123456' is not a port" },
-		{ "tcp:host:-1", "'-1' is not a port" },
-		{ "tcp:host:+80", "'+80' is not a port" },
-		{ "tcp:::1:80", "brackets" },
-		{ "tcp:fe80::1:80", "brackets" },
-		{ "tcp:[]:80", "tcp:HOST:PORT" },
-		{ "tcp:ho st:80", "'ho st' is not a host" },
-		{ "tcp:a/b:80", "'a/b' is not a host" },
-		{ "msgq:0", "'0' is not a message queue key" },
-		{ "msgq:0x0", "'0x0' is not a message queue key" },
-		{ "msgq:0x", "'0x' is not a message queue key" },
-		{ "msgq:0xZZ", "'0xZZ' is not a message queue key" },
-		{ "msgq:abc", "'abc' is not a message queue key" },
-		{ "msgq:-1", "'-1' is not a message queue key" },
-		{ "msgq:12a", "'12a' is not a message queue key" },
-		{ "msgq:0x100000000", "is not a message queue key" },
-		{ "msgq:4294967296", "is not a message queue key" },
-		{ "msgq:ch6_ipc", "'ch6_ipc' is not a message queue key (decimal or 0x hex, not 0) "
-				  "or a POSIX /NAME" },
-		{ "msgq:/", "'/' is not a POSIX message queue name (/NAME: one '/', then 1-255" },
-		{ "msgq://q", "'//q' is not a POSIX message queue name" },
-		{ "msgq:/a/b", "'/a/b' is not a POSIX message queue name" },
-		{ "msgq:/q/", "'/q/' is not a POSIX message queue name" },
-		{ "msgq:/.", "'/.' is not a POSIX message queue name" },
-		{ "msgq:/..", "'/..' is not a POSIX message queue name" },
-		{ "sem:", "nothing after 'sem:'" },
-		{ "sem:0", "'0' is not a semaphore key" },
-		{ "sem:0x1g", "'0x1g' is not a semaphore key" },
-		{ "sem:/", "is not a POSIX semaphore name (/NAME: one '/', then 1-251 characters" },
-		{ "sem:/a/b", "'/a/b' is not a POSIX semaphore name" },
-		{ "shm:", "nothing after 'shm:'" },
-		{ "shm:-5", "'-5' is not a shared memory key" },
-		{ "shm:4294967296", "is not a shared memory key" },
-		{ "shm:/", "is not a POSIX shared memory name" },
-		{ "shm:/..", "is not a POSIX shared memory name" },
-		{ "shm:/dev/shm/x", "is not a POSIX shared memory name" },
-		{ "Sem:1", "is not a readiness condition" },
-		{ "delay:-1", "'-1' is not a number of seconds" },
-		{ "delay:abc", "'abc' is not a number of seconds" },
-		{ "delay:inf", "is not a number of seconds" },
-		{ "delay:nan", "is not a number of seconds" },
-		{ "delay:1s", "'1s' is not a number of seconds" },
-		{ "delay:31536001", "is not a number of seconds" },
-		{ "delay: 1", "is not a number of seconds" },
-		{ "delay:1e3", "'1e3' is not a number of seconds" },
-		{ "delay:0x10", "'0x10' is not a number of seconds" },
-		{ "delay:.5", "'.5' is not a number of seconds" },
+		{"bogus", "'bogus' is not a readiness condition"},
+		{"", "is not a readiness condition"},
+		{"Started", "not a readiness condition"},
+		{"started:x", "not a readiness condition"},
+		{"notify ", "not a readiness condition"},
+		{"http:localhost:80", "not a readiness condition"},
+		{"file:", "nothing after 'file:'"},
+		{"tcp:", "nothing after 'tcp:'"},
+		{"unix:", "nothing after 'unix:'"},
+		{"msgq:", "nothing after 'msgq:'"},
+		{"exec:", "nothing after 'exec:'"},
+		{"delay:", "nothing after 'delay:'"},
+		{"tcp:host", "tcp:HOST:PORT"},
+		{"tcp:host:", "'' is not a port"},
+		{"tcp::80", "tcp:HOST:PORT"},
+		{"tcp:host:0", "'0' is not a port"},
+		{"tcp:host:65536", "'65536' is not a port"},
+		{"tcp:host:abc", "'abc' is not a port"},
+		{"tcp:host:123456", "'123456' is not a port"},
+		{"tcp:host:-1", "'-1' is not a port"},
+		{"tcp:host:+80", "'+80' is not a port"},
+		{"tcp:::1:80", "brackets"},
+		{"tcp:fe80::1:80", "brackets"},
+		{"tcp:[]:80", "tcp:HOST:PORT"},
+		{"tcp:ho st:80", "'ho st' is not a host"},
+		{"tcp:a/b:80", "'a/b' is not a host"},
+		{"msgq:0", "'0' is not a message queue key"},
+		{"msgq:0x0", "'0x0' is not a message queue key"},
+		{"msgq:0x", "'0x' is not a message queue key"},
+		{"msgq:0xZZ", "'0xZZ' is not a message queue key"},
+		{"msgq:abc", "'abc' is not a message queue key"},
+		{"msgq:-1", "'-1' is not a message queue key"},
+		{"msgq:12a", "'12a' is not a message queue key"},
+		{"msgq:0x100000000", "is not a message queue key"},
+		{"msgq:4294967296", "is not a message queue key"},
+		{"msgq:ch6_ipc",
+		 "'ch6_ipc' is not a message queue key (decimal or 0x hex, not 0) or a POSIX /NAME"},
+		{"msgq:/", "'/' is not a POSIX message queue name (/NAME: one '/', then 1-255"},
+		{"msgq://q", "'//q' is not a POSIX message queue name"},
+		{"msgq:/a/b", "'/a/b' is not a POSIX message queue name"},
+		{"msgq:/q/", "'/q/' is not a POSIX message queue name"},
+		{"msgq:/.", "'/.' is not a POSIX message queue name"},
+		{"msgq:/..", "'/..' is not a POSIX message queue name"},
+		{"sem:", "nothing after 'sem:'"},
+		{"sem:0", "'0' is not a semaphore key"},
+		{"sem:0x1g", "'0x1g' is not a semaphore key"},
+		{"sem:/", "is not a POSIX semaphore name (/NAME: one '/', then 1-251 characters"},
+		{"sem:/a/b", "'/a/b' is not a POSIX semaphore name"},
+		{"shm:", "nothing after 'shm:'"},
+		{"shm:-5", "'-5' is not a shared memory key"},
+		{"shm:4294967296", "is not a shared memory key"},
+		{"shm:/", "is not a POSIX shared memory name"},
+		{"shm:/..", "is not a POSIX shared memory name"},
+		{"shm:/dev/shm/x", "is not a POSIX shared memory name"},
+		{"Sem:1", "is not a readiness condition"},
+		{"delay:-1", "'-1' is not a number of seconds"},
+		{"delay:abc", "'abc' is not a number of seconds"},
+		{"delay:inf", "is not a number of seconds"},
+		{"delay:nan", "is not a number of seconds"},
+		{"delay:1s", "'1s' is not a number of seconds"},
+		{"delay:31536001", "is not a number of seconds"},
+		{"delay: 1", "is not a number of seconds"},
+		{"delay:1e3", "'1e3' is not a number of seconds"},
+		{"delay:0x10", "'0x10' is not a number of seconds"},
+		{"delay:.5", "'.5' is not a number of seconds"},
 	};
 	struct probe_spec p;
 	char err[256];
@@ -228,9 +228,7 @@ static void test_parse_rejects(void **state)
 		static const struct {
 			const char *prefix;
 			size_t max;
-		} names[] = { { "msgq:/", NAME_MAX },
-			      { "sem:/", NAME_MAX - 4 },
-			      { "shm:/", NAME_MAX } };
+		} names[] = {{"msgq:/", NAME_MAX}, {"sem:/", NAME_MAX - 4}, {"shm:/", NAME_MAX}};
 		char text[16 + NAME_MAX + 2];
 
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -665,18 +663,17 @@ static int ipc_remove(const struct ipc_case *c)
  */
 static void test_ipc_kinds(void **state)
 {
-	static const char *const kinds[] = { "msgq",	   "sem",	"shm",
-					     "msgq posix", "sem posix", "shm posix" };
+	static const char *const kinds[] = {"msgq", "sem", "shm",
+					    "msgq posix", "sem posix", "shm posix"};
 	unsigned pid = (unsigned)getpid() & 0xffffff;
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		struct ipc_case c = { .what = kinds[i] }, other;
-		const char *prefix = strncmp(c.what, "msgq", 4) == 0  ? "msgq"
-				     : strncmp(c.what, "sem", 3) == 0 ? "sem"
-								      : "shm";
+		struct ipc_case c = {.what = kinds[i]}, other;
 		struct probe_spec p;
 		struct later l;
+		char prefix[8]; /* msgq, sem or shm */
 
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)strcspn(c.what, " "), c.what);
 		c.key = (key_t)(0x5b000000u | ((unsigned)i << 20) | (pid & 0xfffff));
 		snprintf(c.name, sizeof(c.name), "/baton-unit-%u-%zu", pid, i);
 		if (strstr(c.what, "posix"))
@@ -712,7 +709,7 @@ static int listener_port;
 
 static int tcp_listener(int port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
 
 	assert_true(fd >= 0);
@@ -760,7 +757,7 @@ static void test_tcp(void **state)
 
 static int unix_listener(const char *path, int type)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
 
@@ -827,7 +824,7 @@ static void test_unix(void **state)
 static void test_exec_true(void **state)
 {
 	struct probe_spec specs[2];
-	char *envp[] = { "PROBE_VAR=yes", "PATH=/usr/bin:/bin", NULL };
+	char *envp[] = {"PROBE_VAR=yes", "PATH=/usr/bin:/bin", NULL};
 
 	specs[0] = spec("exec:true");
 	/* Runs with the given environment, through a shell. */
@@ -931,8 +928,10 @@ static void test_all_kinds_together(void **state)
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
-		cmocka_unit_test(test_parse_kinds),	 cmocka_unit_test(test_parse_rejects),
-		cmocka_unit_test(test_resolve_literals), cmocka_unit_test(test_resolve_hosts_file),
+		cmocka_unit_test(test_parse_kinds),
+		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_resolve_literals),
+		cmocka_unit_test(test_resolve_hosts_file),
 		cmocka_unit_test(test_resolve_unix),
 	};
 	const struct CMUnitTest active[] = {
@@ -944,6 +943,6 @@ int main(void)
 	};
 	int failed = cmocka_run_group_tests_name("probe_parse", pure, NULL, NULL);
 
-	return failed +
-	       cmocka_run_group_tests_name("probe_start", active, group_setup, group_teardown);
+	return failed + cmocka_run_group_tests_name("probe_start", active, group_setup,
+						    group_teardown);
 }
