@@ -4,8 +4,9 @@
 #
 # On a fresh Debian or Ubuntu machine, as root, from a clone of the repository: installs what is
 # missing (apt-get), builds the static baton in build-demo/, builds a local image with no
-# registry (busybox-static, baton, the example producer and consumer and their shared
-# libraries), then plays examples/ipc/pod.yaml N times and examples/ipc/pod.baton.yaml N times
+# registry (busybox-static, baton, the example producers and consumers and their shared
+# libraries) and the image `baton inject` names by default, localhost/baton:latest
+# (examples/image/Containerfile: FROM scratch plus the static baton), then plays examples/ipc/pod.yaml N times and examples/ipc/pod.baton.yaml N times
 # with `podman kube play`. In both the consumer is listed first and the producer takes 500 ms
 # to create its message queue. It prints one line per run on stderr and a table on stdout:
 # runs, consumer failures, median time from pod start (its infra container) to the consumer's
@@ -87,7 +88,7 @@ else
 	setup=(meson setup "$build" "$repo" -Dstatic=true -Dtests=false)
 fi
 if ! { "${setup[@]}" && ninja -C "$build" supervisor/baton examples/ipc/producer \
-	examples/ipc/consumer; } >"$log" 2>&1; then
+	examples/ipc/consumer examples/ipc/mq-producer examples/ipc/mq-consumer; } >"$log" 2>&1; then
 	cat "$log" >&2
 	rm -f "$log"
 	die "the build failed"
@@ -100,7 +101,11 @@ podman_lib_setup "$repo/.podman" || die "podman setup failed (see above)"
 podman_lib_can_run || die "podman cannot run containers here (see above)"
 say "building the image localhost/baton-examples:latest (no registry)"
 podman_lib_build_image baton-examples "$build/supervisor/baton" \
-	"$build/examples/ipc/producer" "$build/examples/ipc/consumer" >/dev/null ||
+	"$build/examples/ipc/producer" "$build/examples/ipc/consumer" \
+	"$build/examples/ipc/mq-producer" "$build/examples/ipc/mq-consumer" >/dev/null ||
+	die "the image build failed"
+say "building the image localhost/baton:latest, for baton inject (podman build, FROM scratch)"
+"$repo/examples/image/build.sh" "$build/supervisor/baton" >/dev/null ||
 	die "the image build failed"
 
 # The examples' own pod names: kube play --replace replaces a leftover of either.

@@ -2,8 +2,10 @@
 /*
  * What examples/ipc/producer.c and consumer.c agree on: the default System V key, the two message
  * types (data, then one exit message), the message layout and the strict number parsing both
- * use for their options. Header-only so that each example stays a single translation unit; it
- * must never grow anything a reader would need to look up elsewhere to follow the programs.
+ * use for their options; and what mq-producer.c and mq-consumer.c (the POSIX variant, after
+ * Docker in Action's ch6_ipc) agree on: the queue's name and size and the last message.
+ * Header-only so that each example stays a single translation unit; it must never grow anything
+ * a reader would need to look up elsewhere to follow the programs.
  */
 #ifndef BATON_EXAMPLES_IPC_EXAMPLE_H
 #define BATON_EXAMPLES_IPC_EXAMPLE_H
@@ -17,6 +19,12 @@
 #define IPC_EXAMPLE_MTYPE_DATA 1
 #define IPC_EXAMPLE_MTYPE_EXIT 2
 #define IPC_EXAMPLE_TEXT_MAX   64
+
+/* The POSIX variant: queue name, at most 10 messages of at most 1024 bytes, then "done". */
+#define IPC_EXAMPLE_MQ_NAME    "/ch6_ipc"
+#define IPC_EXAMPLE_MQ_MAXMSG  10
+#define IPC_EXAMPLE_MQ_MSGSIZE 1024
+#define IPC_EXAMPLE_MQ_DONE    "done"
 
 struct ipc_example_msg {
 	long mtype;

@@ -2,8 +2,11 @@
 /*
  * Readiness probes. Owns one runner per active --ready-on condition. A runner tries its check,
  * and on failure tries again after 10, 20, 40, 80, then every 100 ms, until the first success;
- * then it stops for good (readiness latches). It must never block the loop: connects are
- * non-blocking with a 1 s limit, exec probes are reaped through the reaper with a 10 s limit.
+ * then it stops for good (readiness latches). The IPC checks use the same timer: System V
+ * objects have no creation event, a POSIX queue's (inotify) would need /dev/mqueue mounted,
+ * which msgq:/NAME must not; POSIX semaphores and shared memory are files in /dev/shm and are
+ * tried like file: probes. It must never block the loop: connects are non-blocking with a 1 s
+ * limit, exec probes are reaped through the reaper with a 10 s limit.
  */
 #include "probe.h"
 
@@ -16,12 +19,18 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <mqueue.h>
 #include <netinet/in.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -105,6 +114,41 @@ static int parse_tcp(const char *arg, struct probe_spec *p, char *err, size_t er
 	return 0;
 }
 
+/*
+ * msgq:, sem:, shm:. A leading '/' makes arg a POSIX name, checked as POSIX and Linux do: one
+ * '/', then 1..name_max characters with no other '/' ("." and ".." would name /dev/shm's own
+ * directories). Anything else must be a System V key: decimal or 0x hex, 32 bits, not 0
+ * (IPC_PRIVATE, which nobody can look up).
+ */
+static int parse_ipc(struct probe_spec *p, const char *what, size_t name_max, char *err,
+		     size_t errlen)
+{
+	const char *name = p->arg + 1;
+	size_t len = strlen(name);
+
+	if (p->arg[0] != '/') {
+		if (parse_key(p->arg, &p->key) < 0 || p->key == 0)
+			return log_format_error(
+				err, errlen,
+				"'%s': '%s' is not a %s key (decimal or 0x hex, not 0) "
+				"or a POSIX /NAME",
+				p->text, p->arg, what);
+		return 0;
+	}
+	if (len > name_max) /* quote its start only: the line must stay short enough to read */
+		return log_format_error(err, errlen,
+					"'%.40s...': a POSIX %s name has at most %zu characters "
+					"after the '/'",
+					p->text, what, name_max);
+	if (len == 0 || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return log_format_error(err, errlen,
+					"'%s': '%s' is not a POSIX %s name (/NAME: one '/', then "
+					"1-%zu characters, no other '/', not . or ..)",
+					p->text, p->arg, what, name_max);
+	p->posix = true;
+	return 0;
+}
+
 int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen)
 {
 	static const struct {
@@ -115,7 +159,8 @@ int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen
 		{ "started", PROBE_STARTED, false }, { "notify", PROBE_NOTIFY, false },
 		{ "exit0", PROBE_EXIT0, false },     { "file:", PROBE_FILE, true },
 		{ "tcp:", PROBE_TCP, true },	     { "unix:", PROBE_UNIX, true },
-		{ "msgq:", PROBE_MSGQ, true },	     { "exec:", PROBE_EXEC, true },
+		{ "msgq:", PROBE_MSGQ, true },	     { "sem:", PROBE_SEM, true },
+		{ "shm:", PROBE_SHM, true },	     { "exec:", PROBE_EXEC, true },
 		{ "delay:", PROBE_DELAY, true },
 	};
 
@@ -141,13 +186,11 @@ int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen
 							"'%s': the socket path is too long", spec);
 			return 0;
 		case PROBE_MSGQ:
-			if (parse_key(p->arg, &p->key) < 0 || p->key == 0)
-				return log_format_error(
-					err, errlen,
-					"'%s': '%s' is not a message queue key (decimal or 0x hex, "
-					"not 0)",
-					spec, p->arg);
-			return 0;
+			return parse_ipc(p, "message queue", NAME_MAX, err, errlen);
+		case PROBE_SEM: /* glibc keeps /NAME as /dev/shm/sem.NAME */
+			return parse_ipc(p, "semaphore", NAME_MAX - 4, err, errlen);
+		case PROBE_SHM:
+			return parse_ipc(p, "shared memory", NAME_MAX, err, errlen);
 		case PROBE_DELAY:
 			if (cli_parse_seconds(p->arg, &p->seconds) < 0)
 				return log_format_error(err, errlen,
@@ -161,7 +204,8 @@ int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen
 	return log_format_error(
 		err, errlen,
 		"'%s' is not a readiness condition (started, notify, exit0, file:PATH, "
-		"tcp:HOST:PORT, unix:PATH, msgq:KEY, exec:CMD, delay:SECONDS)",
+		"tcp:HOST:PORT, unix:PATH, msgq:KEY|/NAME, sem:KEY|/NAME, shm:KEY|/NAME, exec:CMD, "
+		"delay:SECONDS)",
 		spec);
 }
 
@@ -434,6 +478,48 @@ static void exec_start(struct probe_run *r)
 	ev_timer_start(probe_loop, &r->timer);
 }
 
+/*
+ * Whether the IPC object exists in this IPC namespace (POSIX queues) or this /dev/shm (glibc's
+ * named semaphores and shared memory objects are files there). Opened and closed at once, never
+ * created; EACCES means it exists but is not ours to open.
+ */
+static bool ipc_exists(const struct probe_spec *p)
+{
+	mqd_t q;
+	sem_t *sem;
+	int fd;
+
+	switch (p->kind) {
+	case PROBE_MSGQ:
+		if (!p->posix)
+			return msgget((key_t)p->key, 0) >= 0 || errno == EACCES;
+		/* The mq_open system call: no /dev/mqueue mount needed. */
+		q = mq_open(p->arg, O_RDONLY | O_NONBLOCK);
+		if (q == (mqd_t)-1)
+			return errno == EACCES;
+		mq_close(q);
+		return true;
+	case PROBE_SEM:
+		if (!p->posix)
+			return semget((key_t)p->key, 0, 0) >= 0 || errno == EACCES;
+		sem = sem_open(p->arg, 0);
+		if (sem == SEM_FAILED)
+			return errno == EACCES;
+		sem_close(sem);
+		return true;
+	case PROBE_SHM:
+		if (!p->posix)
+			return shmget((key_t)p->key, 0, 0) >= 0 || errno == EACCES;
+		fd = shm_open(p->arg, O_RDONLY, 0);
+		if (fd < 0)
+			return errno == EACCES;
+		close(fd);
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool probe_check_now(const struct probe_spec *p)
 {
 	struct stat st;
@@ -442,8 +528,9 @@ bool probe_check_now(const struct probe_spec *p)
 	case PROBE_FILE:
 		return stat(p->arg, &st) == 0;
 	case PROBE_MSGQ:
-		/* EACCES: the queue exists, we just may not use it. */
-		return msgget((key_t)p->key, 0) >= 0 || errno == EACCES;
+	case PROBE_SEM:
+	case PROBE_SHM:
+		return ipc_exists(p);
 	default:
 		return false;
 	}
@@ -456,6 +543,8 @@ static void run_attempt(struct probe_run *r)
 	switch (p->kind) {
 	case PROBE_FILE:
 	case PROBE_MSGQ:
+	case PROBE_SEM:
+	case PROBE_SHM:
 		if (probe_check_now(p))
 			run_succeed(r);
 		else

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Readiness conditions (--ready-on SPEC). probe_parse() is pure; the active probes (file, tcp,
- * unix, msgq, exec, delay) run from the event loop inside the publishing baton, retrying at a
- * short interval until they first succeed. Dependents never probe: they wait on the gate.
+ * unix, msgq, sem, shm, exec, delay) run from the event loop inside the publishing baton,
+ * retrying at a short interval until they first succeed. Dependents never probe: they wait on
+ * the gate.
  */
 #ifndef BATON_PROBE_H
 #define BATON_PROBE_H
@@ -19,7 +20,9 @@ enum probe_kind {
 	PROBE_FILE,    /* file:PATH exists */
 	PROBE_TCP,     /* tcp:HOST:PORT accepts a connection */
 	PROBE_UNIX,    /* unix:PATH accepts a connection */
-	PROBE_MSGQ,    /* msgq:KEY, a System V message queue with that key exists */
+	PROBE_MSGQ,    /* msgq:KEY (System V) or msgq:/NAME (POSIX): the message queue exists */
+	PROBE_SEM,     /* sem:KEY (System V set) or sem:/NAME (POSIX named): the semaphore exists */
+	PROBE_SHM,     /* shm:KEY (System V segment) or shm:/NAME (POSIX object): it exists */
 	PROBE_EXEC,    /* exec:CMD exits 0 */
 	PROBE_DELAY,   /* delay:SECONDS after PROGRAM was exec'd */
 };
@@ -33,7 +36,8 @@ struct probe_spec {
 	const char *arg;  /* what follows "KIND:" */
 	char host[256];
 	unsigned port;
-	unsigned long key;
+	unsigned long key; /* msgq, sem, shm with a KEY */
+	bool posix;	   /* msgq, sem, shm with a /NAME (then arg is the name) */
 	double seconds;
 	/* Filled by probe_resolve(). */
 	struct sockaddr_storage addrs[PROBE_MAX_ADDRS];
@@ -43,7 +47,7 @@ struct probe_spec {
 
 /* Pure: parses SPEC into *p. -1 with a message in err (no trailing newline) when invalid. */
 int probe_parse(const char *spec, struct probe_spec *p, char *err, size_t errlen);
-/* True for the kinds that run from the loop (file, tcp, unix, msgq, exec, delay). */
+/* True for the kinds that run from the loop (file, tcp, unix, msgq, sem, shm, exec, delay). */
 bool probe_is_active(const struct probe_spec *p);
 /*
  * Turns tcp hosts into addresses (IP literals, localhost, /etc/hosts: baton does no DNS) and
@@ -60,8 +64,8 @@ int probe_start(struct ev_loop *loop, struct probe_spec *specs, int n, char *con
 		void (*ready)(int index));
 void probe_stop(void);
 /*
- * One synchronous try of a probe that cannot block (file, msgq); false for the others. For the
- * moment PROGRAM exits, so one-shot work that exits within a retry interval still counts.
+ * One synchronous try of a probe that cannot block (file, msgq, sem, shm); false for the others.
+ * For the moment PROGRAM exits, so one-shot work that exits within a retry interval still counts.
  */
 bool probe_check_now(const struct probe_spec *p);
 

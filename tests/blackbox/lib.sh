@@ -330,15 +330,26 @@ bg_run() {
 
 # end_bg PID...: SIGKILLs background processes and all their descendants (a plain baton's
 # PROGRAM too) and reaps them quietly: for the ones a test is done with (the clean-up need not
-# look for them again).
+# look for them again). Returns once the descendants are gone too, so that a baton's record
+# lease is free for the next baton of the same name (a loaded machine can take a while to
+# finish off a killed process that the shell does not wait for).
 end_bg() {
-	local p d
+	local p d ds i
 	for p in "$@"; do
-		for d in $(descendants "$p" | awk '{ print $1 }'); do
+		ds=$(descendants "$p" | awk '{ print $1 }')
+		for d in $ds; do
 			kill -KILL "$d" 2>/dev/null || true
 		done
 		kill -KILL "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
+		for d in $ds; do # gone, or a zombie: its files (and locks) are closed either way
+			i=0
+			while [ -e "/proc/$d" ] && [ "$(sed 's/.*) //' "/proc/$d/stat" 2>/dev/null | cut -c1)" != Z ]; do
+				i=$((i + 1))
+				[ "$i" -le 3000 ] || fail "pid $d still runs 30s after SIGKILL"
+				sleep 0.01
+			done
+		done
 		BG_PIDS=" $BG_PIDS "
 		BG_PIDS=${BG_PIDS// $p / }
 	done

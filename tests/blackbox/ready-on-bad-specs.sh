@@ -22,13 +22,24 @@ usage_error() {
 for spec in bogus '' ready started:x notify:1 exit0: exit1 file: tcp: tcp:host tcp:host: \
 	tcp::80 tcp:host:0 tcp:host:65536 tcp:host:http tcp:host:-1 tcp:::1:80 'tcp:a b:80' \
 	'tcp:[::1]' unix: "unix:/$long" msgq: msgq:0 msgq:0x0 msgq:zz msgq:0x msgq:-1 \
-	msgq:0x100000000 exec: delay: delay:-1 delay:abc delay:1s delay:inf delay:nan \
-	delay:99999999 FILE:/x; do
-	usage_error "--ready-on '$spec'" "--ready-on: '$spec'" \
+	msgq:0x100000000 msgq:ch6_ipc msgq:/ msgq://q msgq:/a/b msgq:/.. sem: sem:0 sem:/ \
+	sem:/a/b shm: shm:0x shm:/ shm:/. "shm:/dev/shm/x" "msgq:/$long$long$long" exec: delay: \
+	delay:-1 delay:abc delay:1s delay:inf delay:nan delay:99999999 FILE:/x; do
+	case $spec in
+	*"$long$long"*) quoted=${spec:0:40} ;; # a too-long name is quoted by its start only
+	*) quoted=$spec ;;
+	esac
+	usage_error "--ready-on '$spec'" "--ready-on: '$quoted" \
 		"$BATON" --name producer --dir "$D" --ready-on "$spec" -- touch "$T/ran"
 done
 assert_grep 'is not a readiness condition (started, notify, exit0, file:PATH, tcp:HOST:PORT' \
 	"$T/err" "the unknown-kind message lists the kinds"
+assert_grep 'msgq:KEY|/NAME, sem:KEY|/NAME, shm:KEY|/NAME, exec:CMD, delay:SECONDS)' "$T/err" \
+	"the unknown-kind message lists the IPC kinds"
+usage_error "msgq:ch6_ipc" "'ch6_ipc' is not a message queue key (decimal or 0x hex, not 0) or a POSIX /NAME" \
+	"$BATON" --name producer --dir "$D" --ready-on msgq:ch6_ipc -- touch "$T/ran"
+usage_error "sem:/a/b" "'/a/b' is not a POSIX semaphore name (/NAME: one '/', then 1-251 characters" \
+	"$BATON" --name producer --dir "$D" --ready-on sem:/a/b -- touch "$T/ran"
 
 # A host baton cannot resolve (it does no DNS): 64, with a line that says so.
 for host in no-such-host.invalid example.com; do

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# --ready-on file, tcp (IP and localhost), unix (stream, datagram, abstract), msgq, exec, delay.
+# --ready-on file, tcp (IP and localhost), unix (stream, datagram, abstract), msgq, sem, shm
+# (System V KEY and POSIX /NAME), exec, delay.
 . "$(dirname "$0")/lib.sh"
-# Own network (free ports, lo only) and IPC (message queues) namespaces.
-in_namespaces --net --ipc
+# Own network (free ports, lo only), IPC (System V objects, POSIX queues) and mount namespaces,
+# the last for a private /dev/shm (where glibc keeps POSIX semaphores and shared memory).
+in_namespaces --net --ipc --mount
 need_unshare
 ip link set lo up
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+umount /dev/mqueue 2>/dev/null || true # msgq:/NAME must not need it
 
 D=$T/dir
 mkdir "$D"
@@ -43,6 +47,22 @@ gated_producer "msgq decimal" "$D" "'$IPC_PRODUCER' --key 1651772930 --count 0" 
 end_bg "$P"
 ipcs -q >"$T/ipcs"
 assert_grep '0x62740a01' "$T/ipcs" "the queue made for msgq hex"
+
+# The other IPC objects, System V by KEY and POSIX by /NAME; an object of the same kind with
+# another key or name exists first and must not count. msgq:/NAME needs no /dev/mqueue mount
+# (none is mounted in this mount namespace).
+M=$HELPERS/ipcmake
+for kind in msgq sem shm; do
+	"$M" "$kind" 0x62740b02
+	"$M" "$kind" /baton-other
+	gated_producer "$kind KEY" "$D" "'$M' $kind 0x62740b01" --ready-on "$kind:0x62740b01"
+	end_bg "$P"
+	gated_producer "$kind /NAME" "$D" "'$M' $kind /baton-$kind" --ready-on "$kind:/baton-$kind"
+	end_bg "$P"
+done
+[ -e /dev/shm/sem.baton-sem ] || fail "no POSIX semaphore in the private /dev/shm"
+ipcs -s >"$T/ipcs"
+assert_grep '0x62740b01' "$T/ipcs" "the semaphore set made for sem KEY"
 
 # exec:CMD, run by a shell, with PROGRAM's environment (minus NOTIFY_SOCKET).
 gated_producer "exec" "$D" "touch '$T/exec-flag'" --ready-on "exec:test -e $T/exec-flag"

@@ -192,3 +192,17 @@ e2e_min_median_max() {
 	}
 	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[1], v[int((NR + 1) / 2)], v[NR] }'
 }
+
+# e2e_inject_default_image: makes sure localhost/baton:latest, the image `baton inject` names by
+# default, holds this build's BATON (its label io.baton.sha256, set by examples/image/build.sh),
+# building it with examples/image/build.sh when it does not. The tag is global to the host:
+# call it with the lock held (e2e_inject_lock), before each play.
+e2e_inject_default_image() {
+	local want have
+	want=$(sha256sum "$BATON" | cut -d' ' -f1)
+	have=$(podman image inspect --format '{{index .Labels "io.baton.sha256"}}' \
+		localhost/baton:latest 2>/dev/null) || have=
+	[ "$have" != "$want" ] || return 0
+	# shellcheck disable=SC2154 # e2e_repo is set by lib.sh
+	"$e2e_repo/examples/image/build.sh" "$BATON" localhost/baton:latest >/dev/null 8>&-
+}

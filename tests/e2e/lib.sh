@@ -13,8 +13,9 @@
 #     e2e_done                       # prints the tally, exit status 0 or 1
 #
 # Environment (set by meson from the build the tests are registered in):
-#   BATON, IPC_PRODUCER, IPC_CONSUMER  the programs that go into the image (as baton,
-#                                      producer and consumer in /usr/local/bin)
+#   BATON, IPC_PRODUCER, IPC_CONSUMER, the programs that go into the image (as baton,
+#   IPC_MQ_PRODUCER, IPC_MQ_CONSUMER   producer, consumer, mq-producer and mq-consumer in
+#                                      /usr/local/bin)
 #   BUILD_ROOT                         the build tree: the podman work dir is
 #                                      BUILD_ROOT/e2e-podman (PODMAN_LIB_WORKDIR overrides)
 #   E2E_RUNS                           how often the example pods are played (default 10)
@@ -95,7 +96,9 @@ e2e_setup() {
 	local f tag
 	for f in "${BATON:?BATON must name the baton under test}" \
 		"${IPC_PRODUCER:?IPC_PRODUCER must name examples/ipc/producer}" \
-		"${IPC_CONSUMER:?IPC_CONSUMER must name examples/ipc/consumer}"; do
+		"${IPC_CONSUMER:?IPC_CONSUMER must name examples/ipc/consumer}" \
+		"${IPC_MQ_PRODUCER:?IPC_MQ_PRODUCER must name examples/ipc/mq-producer}" \
+		"${IPC_MQ_CONSUMER:?IPC_MQ_CONSUMER must name examples/ipc/mq-consumer}"; do
 		[ -x "$f" ] || {
 			echo "FAIL: $f is not an executable file" >&2
 			exit 1
@@ -108,7 +111,8 @@ e2e_setup() {
 	# One tag per build tree, so that builds tested at the same time never replace each
 	# other's image.
 	tag=baton-e2e:$(printf '%s' "${BUILD_ROOT:-$BATON}" | sha256sum | cut -c1-12)
-	E2E_IMAGE=$(podman_lib_build_image "$tag" "$BATON" "$IPC_PRODUCER" "$IPC_CONSUMER") || {
+	E2E_IMAGE=$(podman_lib_build_image "$tag" "$BATON" "$IPC_PRODUCER" "$IPC_CONSUMER" \
+		"$IPC_MQ_PRODUCER" "$IPC_MQ_CONSUMER") || {
 		echo "FAIL: could not build the test image" >&2
 		exit 1
 	}

@@ -24,8 +24,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (probe_parse(spec, &p, err, sizeof(err)) == 0) {
 		if (p.kind == PROBE_TCP)
 			assert(p.port >= 1 && p.port <= 65535 && p.host[0]);
-		if (p.kind == PROBE_MSGQ)
+		if ((p.kind == PROBE_MSGQ || p.kind == PROBE_SEM || p.kind == PROBE_SHM) &&
+		    !p.posix)
 			assert(p.key != 0 && p.key <= 0xffffffffUL);
+		if (p.posix)
+			assert(p.arg[0] == '/' && p.arg[1] && !strchr(p.arg + 1, '/') &&
+			       strlen(p.arg) <= 256);
 	} else {
 		assert(err[0] != '\0');
 	}

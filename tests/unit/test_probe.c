@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * probe: the pure spec parser and resolver, then each active probe on a real loop against
- * the real thing appearing later (a file, a System V queue, a TCP or unix listener, a command
- * that exits 0, a delay). As in baton, exec probes are collected by the reaper: the test blocks
- * signals with signals_setup() and calls reaper_collect() on SIGCHLD from the signalfd.
+ * the real thing appearing later (a file, a System V or POSIX message queue, semaphore or
+ * shared memory object, a TCP or unix listener, a command that exits 0, a delay). As in baton,
+ * exec probes are collected by the reaper: the test blocks signals with signals_setup() and
+ * calls reaper_collect() on SIGCHLD from the signalfd.
  */
 #include "unit.h"
 
@@ -13,9 +14,15 @@
 
 #include <arpa/inet.h>
 #include <ev.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <mqueue.h>
+#include <semaphore.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -80,6 +87,30 @@ static void test_parse_kinds(void **state)
 	assert_int_equal(p.key, 0xffffffffUL);
 	assert_int_equal(probe_text("msgq:4294967295", &p, err, sizeof(err)), 0);
 	assert_int_equal(p.key, 4294967295UL);
+	assert_false(p.posix);
+	assert_int_equal(probe_text("msgq:/ch6_ipc", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.kind, PROBE_MSGQ);
+	assert_true(p.posix);
+	assert_string_equal(p.arg, "/ch6_ipc");
+	assert_true(probe_is_active(&p));
+
+	assert_int_equal(probe_text("sem:0x62746e02", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.kind, PROBE_SEM);
+	assert_false(p.posix);
+	assert_int_equal(p.key, 0x62746e02UL);
+	assert_int_equal(probe_text("sem:/lock.a-b", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.kind, PROBE_SEM);
+	assert_true(p.posix);
+	assert_string_equal(p.arg, "/lock.a-b");
+	assert_true(probe_is_active(&p));
+
+	assert_int_equal(probe_text("shm:99", &p, err, sizeof(err)), 0);
+	assert_int_equal(p.kind, PROBE_SHM);
+	assert_false(p.posix);
+	assert_int_equal(p.key, 99);
+	assert_int_equal(probe_text("shm:/..x", &p, err, sizeof(err)), 0);
+	assert_true(p.posix);
+	assert_true(probe_is_active(&p));
 
 	assert_int_equal(probe_text("exec:pg_isready -q -h 127.0.0.1", &p, err, sizeof(err)), 0);
 	assert_int_equal(p.kind, PROBE_EXEC);
@@ -136,6 +167,26 @@ static void test_parse_rejects(void **state)
 		{"msgq:12a", "'12a' is not a message queue key"},
 		{"msgq:0x100000000", "is not a message queue key"},
 		{"msgq:4294967296", "is not a message queue key"},
+		{"msgq:ch6_ipc",
+		 "'ch6_ipc' is not a message queue key (decimal or 0x hex, not 0) or a POSIX /NAME"},
+		{"msgq:/", "'/' is not a POSIX message queue name (/NAME: one '/', then 1-255"},
+		{"msgq://q", "'//q' is not a POSIX message queue name"},
+		{"msgq:/a/b", "'/a/b' is not a POSIX message queue name"},
+		{"msgq:/q/", "'/q/' is not a POSIX message queue name"},
+		{"msgq:/.", "'/.' is not a POSIX message queue name"},
+		{"msgq:/..", "'/..' is not a POSIX message queue name"},
+		{"sem:", "nothing after 'sem:'"},
+		{"sem:0", "'0' is not a semaphore key"},
+		{"sem:0x1g", "'0x1g' is not a semaphore key"},
+		{"sem:/", "is not a POSIX semaphore name (/NAME: one '/', then 1-251 characters"},
+		{"sem:/a/b", "'/a/b' is not a POSIX semaphore name"},
+		{"shm:", "nothing after 'shm:'"},
+		{"shm:-5", "'-5' is not a shared memory key"},
+		{"shm:4294967296", "is not a shared memory key"},
+		{"shm:/", "is not a POSIX shared memory name"},
+		{"shm:/..", "is not a POSIX shared memory name"},
+		{"shm:/dev/shm/x", "is not a POSIX shared memory name"},
+		{"Sem:1", "is not a readiness condition"},
 		{"delay:-1", "'-1' is not a number of seconds"},
 		{"delay:abc", "'abc' is not a number of seconds"},
 		{"delay:inf", "is not a number of seconds"},
@@ -171,6 +222,30 @@ static void test_parse_rejects(void **state)
 	unix_long[113] = '\0';
 	assert_int_equal(probe_text(unix_long, &p, err, sizeof(err)), -1);
 	assert_has(err, "too long");
+
+	/* POSIX names: NAME_MAX characters after the '/'; a semaphore 4 fewer ("sem." + NAME). */
+	{
+		static const struct {
+			const char *prefix;
+			size_t max;
+		} names[] = {{"msgq:/", NAME_MAX}, {"sem:/", NAME_MAX - 4}, {"shm:/", NAME_MAX}};
+		char text[16 + NAME_MAX + 2];
+
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			size_t plen = strlen(names[i].prefix);
+
+			memcpy(text, names[i].prefix, plen);
+			memset(text + plen, 'n', names[i].max + 1);
+			text[plen + names[i].max] = '\0';
+			assert_int_equal(probe_text(text, &p, err, sizeof(err)), 0);
+			assert_true(p.posix);
+			text[plen + names[i].max] = 'n';
+			text[plen + names[i].max + 1] = '\0';
+			assert_int_equal(probe_text(text, &p, err, sizeof(err)), -1);
+			assert_has(err, "name has at most");
+			assert_true(strlen(err) < 120);
+		}
+	}
 }
 
 static void test_resolve_literals(void **state)
@@ -516,6 +591,120 @@ static void test_msgq(void **state)
 	loop_end();
 }
 
+/*
+ * One IPC object kind: a spec naming it and functions that create and remove it. The names
+ * and keys carry the test's pid, so parallel runs never meet.
+ */
+struct ipc_case {
+	const char *what;
+	char spec[64];
+	key_t key;
+	char name[32];
+};
+
+static void ipc_create(void *arg)
+{
+	struct ipc_case *c = arg;
+	mqd_t q;
+	sem_t *sem;
+	int fd;
+
+	if (strcmp(c->what, "msgq") == 0) {
+		assert_true(msgget(c->key, IPC_CREAT | IPC_EXCL | 0600) >= 0);
+	} else if (strcmp(c->what, "sem") == 0) {
+		assert_true(semget(c->key, 1, IPC_CREAT | IPC_EXCL | 0600) >= 0);
+	} else if (strcmp(c->what, "shm") == 0) {
+		assert_true(shmget(c->key, 4096, IPC_CREAT | IPC_EXCL | 0600) >= 0);
+	} else if (strcmp(c->what, "msgq posix") == 0) {
+		q = mq_open(c->name, O_CREAT | O_EXCL | O_WRONLY, 0600, NULL);
+		assert_true(q != (mqd_t)-1);
+		mq_close(q);
+	} else if (strcmp(c->what, "sem posix") == 0) {
+		sem = sem_open(c->name, O_CREAT | O_EXCL, 0600, 0);
+		assert_true(sem != SEM_FAILED);
+		sem_close(sem);
+	} else {
+		fd = shm_open(c->name, O_CREAT | O_EXCL | O_RDWR, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+	}
+}
+
+/* Removes the object if it exists; 0, or -1 when this kernel has no such IPC at all. */
+static int ipc_remove(const struct ipc_case *c)
+{
+	int id;
+
+	if (strcmp(c->what, "msgq") == 0) {
+		id = msgget(c->key, 0);
+		if (id >= 0)
+			msgctl(id, IPC_RMID, NULL);
+	} else if (strcmp(c->what, "sem") == 0) {
+		id = semget(c->key, 0, 0);
+		if (id >= 0)
+			semctl(id, 0, IPC_RMID);
+	} else if (strcmp(c->what, "shm") == 0) {
+		id = shmget(c->key, 0, 0);
+		if (id >= 0)
+			shmctl(id, IPC_RMID, NULL);
+	} else if (strcmp(c->what, "msgq posix") == 0) {
+		mq_unlink(c->name);
+	} else if (strcmp(c->what, "sem posix") == 0) {
+		sem_unlink(c->name);
+	} else {
+		shm_unlink(c->name);
+	}
+	return errno == ENOSYS ? -1 : 0;
+}
+
+/*
+ * Each System V and POSIX IPC probe: not ready while the object is missing (another object of
+ * the same kind with another key or name must not count), ready once it is created.
+ */
+static void test_ipc_kinds(void **state)
+{
+	static const char *const kinds[] = {"msgq", "sem", "shm",
+					    "msgq posix", "sem posix", "shm posix"};
+	unsigned pid = (unsigned)getpid() & 0xffffff;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct ipc_case c = {.what = kinds[i]}, other;
+		struct probe_spec p;
+		struct later l;
+		char prefix[8]; /* msgq, sem or shm */
+
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)strcspn(c.what, " "), c.what);
+		c.key = (key_t)(0x5b000000u | ((unsigned)i << 20) | (pid & 0xfffff));
+		snprintf(c.name, sizeof(c.name), "/baton-unit-%u-%zu", pid, i);
+		if (strstr(c.what, "posix"))
+			snprintf(c.spec, sizeof(c.spec), "%s:%s", prefix, c.name);
+		else
+			snprintf(c.spec, sizeof(c.spec), "%s:0x%x", prefix, (unsigned)c.key);
+		other = c;
+		other.key = c.key + 1;
+		snprintf(other.name, sizeof(other.name), "/baton-unit-%u-%zu-other", pid, i);
+		errno = 0;
+		if (ipc_remove(&c) < 0)
+			skip();
+		ipc_remove(&other);
+		ipc_create(&other);
+
+		p = spec(c.spec);
+		assert_false(probe_check_now(&p));
+		loop_begin(1);
+		assert_int_equal(probe_start(t.loop, &p, 1, environ, on_ready), 0);
+		later(&l, 0.1, ipc_create, &c);
+		loop_run(10);
+		assert_true(probe_check_now(&p));
+		ipc_remove(&c);
+		ipc_remove(&other);
+		if (t.timed_out || l.ready_before != 0 || t.ready[0] != 1)
+			fail_msg("%s (%s): timed out %d, ready before %d, ready %d", c.what, c.spec,
+				 t.timed_out, l.ready_before, t.ready[0]);
+		loop_end();
+	}
+}
+
 static int listener_port;
 
 static int tcp_listener(int port)
@@ -746,15 +935,11 @@ int main(void)
 		cmocka_unit_test(test_resolve_unix),
 	};
 	const struct CMUnitTest active[] = {
-		cmocka_unit_test(test_file),
-		cmocka_unit_test(test_stop),
-		cmocka_unit_test(test_msgq),
-		cmocka_unit_test(test_tcp),
-		cmocka_unit_test(test_unix),
-		cmocka_unit_test(test_exec_true),
-		cmocka_unit_test(test_exec_false_retries),
-		cmocka_unit_test(test_delay),
-		cmocka_unit_test(test_all_kinds_together),
+		cmocka_unit_test(test_file),	  cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_msgq),	  cmocka_unit_test(test_ipc_kinds),
+		cmocka_unit_test(test_tcp),	  cmocka_unit_test(test_unix),
+		cmocka_unit_test(test_exec_true), cmocka_unit_test(test_exec_false_retries),
+		cmocka_unit_test(test_delay),	  cmocka_unit_test(test_all_kinds_together),
 	};
 	int failed = cmocka_run_group_tests_name("probe_parse", pure, NULL, NULL);
 
