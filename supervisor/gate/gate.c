@@ -336,7 +336,7 @@ struct bell {
 static pthread_mutex_t bell_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t bell_moved = PTHREAD_COND_INITIALIZER;
 static struct bell *bell;
-static bool bell_faulted; /* a sleeper got EFAULT: the bell shrank, the loop must re-map it */
+static bool bell_faulted;      /* a sleeper got EFAULT: the bell shrank, the loop must re-map it */
 static char bell_problem[256]; /* what is wrong with DIR/.bell, as last logged */
 
 static struct bell *bell_get(void)
@@ -468,13 +468,14 @@ static struct bell *bell_map(bool need_write, char *err, size_t errlen)
 		writable = false;
 		fd = openat(dir_fd, GATE_BELL, O_RDONLY | flags);
 	}
-	if (fd < 0) {
+	if (fd < 0 && errno != EISDIR) {
 		log_format_error(err, errlen, "cannot open %s/%s: %s", dir_path, GATE_BELL,
 				 strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < GATE_BELL_SIZE) {
-		close(fd);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < GATE_BELL_SIZE) {
+		if (fd >= 0)
+			close(fd);
 		errno = EINVAL;
 		log_format_error(err, errlen,
 				 "%s/%s is not a baton bell (a regular file of %d bytes)", dir_path,
@@ -495,8 +496,12 @@ static struct bell *bell_map(bool need_write, char *err, size_t errlen)
 				 strerror(errno));
 		return NULL;
 	}
-	*b = (struct bell){ .fd = fd, .map = map, .dev = st.st_dev, .ino = st.st_ino,
-			    .writable = writable, .refs = 1 };
+	*b = (struct bell){ .fd = fd,
+			    .map = map,
+			    .dev = st.st_dev,
+			    .ino = st.st_ino,
+			    .writable = writable,
+			    .refs = 1 };
 	return b;
 }
 
@@ -550,8 +555,8 @@ static int bell_open(bool writable, char *err, size_t errlen)
 
 	if (fstatat(dir_fd, GATE_BELL, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT &&
 	    bell_create(false) < 0 && (writable || errno != EROFS))
-		return log_format_error(err, errlen, "cannot create %s/%s: %s", dir_path,
-					GATE_BELL, strerror(errno));
+		return log_format_error(err, errlen, "cannot create %s/%s: %s", dir_path, GATE_BELL,
+					strerror(errno));
 	bell = bell_map(writable, err, errlen);
 	return bell ? 0 : -1;
 }
@@ -928,8 +933,8 @@ static int thread_start(void *(*fn)(void *), void *arg)
  * still mend and ring whatever bell DIR/.bell names.
  */
 
-#define DIR_EVENTS                                                                            \
-	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE |    \
+#define DIR_EVENTS                                                                                 \
+	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE |        \
 	 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 #define PARENT_EVENTS (IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
 
@@ -1008,8 +1013,8 @@ static void events_stop(void)
  * spins: a bell that faults (it shrank) or is missing is waited out on bell_moved, which the
  * loop signals once it has mapped a new one, or when the thread's generation ends.
  */
-static void bell_sleep(struct bell **bp, uint32_t *seen, const unsigned *generation,
-		       unsigned ours, struct ev_loop *loop, ev_async *wake)
+static void bell_sleep(struct bell **bp, uint32_t *seen, const unsigned *generation, unsigned ours,
+		       struct ev_loop *loop, ev_async *wake)
 {
 	struct bell *b = *bp, *now;
 
