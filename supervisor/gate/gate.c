@@ -949,6 +949,20 @@ static struct {
 static void await_event(void);
 static void watch_event(void);
 
+/*
+ * Before every look at the records: DIR as its name means now (watched, when we watch), and its
+ * bell. A helper thread may wake us before the directory event that says DIR moved is read.
+ */
+static void follow(void)
+{
+	if (dir_follow(false) == 1 && events.fd >= 0) {
+		if (events.dir_wd >= 0)
+			inotify_rm_watch(events.fd, events.dir_wd);
+		events.dir_wd = inotify_add_watch(events.fd, dir_abs, DIR_EVENTS);
+	}
+	bell_refresh();
+}
+
 static void on_dir_event(struct ev_loop *loop, ev_io *w, int revents)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -958,11 +972,7 @@ static void on_dir_event(struct ev_loop *loop, ev_io *w, int revents)
 	(void)revents;
 	while (read(events.fd, buf, sizeof(buf)) > 0)
 		;
-	if (dir_follow(false) == 1) {
-		inotify_rm_watch(events.fd, events.dir_wd);
-		events.dir_wd = inotify_add_watch(events.fd, dir_abs, DIR_EVENTS);
-	}
-	bell_refresh();
+	follow();
 	await_event();
 	watch_event();
 }
@@ -977,17 +987,14 @@ static void events_start(struct ev_loop *loop)
 		return;
 	events.loop = loop;
 	events.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (events.fd >= 0 &&
-	    (events.dir_wd = inotify_add_watch(events.fd, dir_abs, DIR_EVENTS)) < 0) {
-		close(events.fd);
-		events.fd = -1;
-	}
 	if (events.fd < 0) {
 		log_warn("cannot watch %s for changes (%s): a removed or replaced bell is noticed "
 			 "at the next publish only",
 			 dir_path, strerror(errno));
 		return;
 	}
+	/* DIR may be gone for a moment (being replaced): the parent's events bring it back. */
+	events.dir_wd = inotify_add_watch(events.fd, dir_abs, DIR_EVENTS);
 	snprintf(parent, sizeof(parent), "%s", dir_abs);
 	slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
@@ -1179,7 +1186,7 @@ static void on_bell(struct ev_loop *loop, ev_async *w, int revents)
 	(void)revents;
 	if (!aw.active)
 		return;
-	bell_refresh();
+	follow();
 	await_event();
 }
 
@@ -1360,7 +1367,7 @@ static void on_watch(struct ev_loop *loop, ev_async *w, int revents)
 	(void)revents;
 	if (!watch.active)
 		return;
-	bell_refresh();
+	follow();
 	watch_event();
 }
 
