@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -34,10 +35,11 @@
 #define PROGRESS_INTERVAL 30.0
 
 static int dir_fd = -1;
-static char dir_path[PATH_MAX];
-static uint32_t *bell;
-static bool bell_writable;
+static char dir_path[PATH_MAX]; /* as given, for messages */
+static char dir_abs[PATH_MAX];	/* absolute, to follow DIR by name from anywhere */
 static int claim_fd = -1;
+static dev_t claim_dir_dev; /* the DIR our claim lock is in */
+static ino_t claim_dir_ino;
 static int record_fd = -1;
 static struct gate_record mine;
 
@@ -315,8 +317,80 @@ static int mkdir_parents(const char *dir)
 	return errno == EEXIST ? 0 : -1;
 }
 
-/* Creates a fully sized bell under a temporary name and links it into place. */
-static int bell_create(void)
+/*
+ * The bell. baton never loads or stores through the mapping: the word is read with pread() and
+ * bumped-and-rung with one FUTEX_WAKE_OP, so a bell that shrinks under the mapping makes a
+ * system call fail with EFAULT where a plain access would raise SIGBUS. `bell` is the bell that
+ * DIR/.bell names as far as the loop knows; each helper thread holds a reference on the one it
+ * sleeps on, and when the loop swaps in another it rings the old one so its sleepers move over.
+ */
+struct bell {
+	int fd;
+	uint32_t *map;
+	dev_t dev;
+	ino_t ino;
+	bool writable;
+	int refs; /* under bell_lock */
+};
+
+static pthread_mutex_t bell_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t bell_moved = PTHREAD_COND_INITIALIZER;
+static struct bell *bell;
+static bool bell_faulted;      /* a sleeper got EFAULT: the bell shrank, the loop must re-map it */
+static char bell_problem[256]; /* what is wrong with DIR/.bell, as last logged */
+
+static struct bell *bell_get(void)
+{
+	struct bell *b;
+
+	pthread_mutex_lock(&bell_lock);
+	b = bell;
+	if (b)
+		b->refs++;
+	pthread_mutex_unlock(&bell_lock);
+	return b;
+}
+
+static void bell_put(struct bell *b)
+{
+	int left;
+
+	if (!b)
+		return;
+	pthread_mutex_lock(&bell_lock);
+	left = --b->refs;
+	pthread_mutex_unlock(&bell_lock);
+	if (left == 0) {
+		munmap(b->map, GATE_BELL_SIZE);
+		close(b->fd);
+		free(b);
+	}
+}
+
+/* The word, read without touching the mapping. -1 when the file holds no word any more. */
+static int bell_read(const struct bell *b, uint32_t *word)
+{
+	return pread(b->fd, word, sizeof(*word), 0) == (ssize_t)sizeof(*word) ? 0 : -1;
+}
+
+/* Adds one to the word and wakes every sleeper: one system call, atomic, and it cannot fault. */
+static int bell_bump(const struct bell *b)
+{
+	if (!b->writable) {
+		errno = EROFS;
+		return -1;
+	}
+	return syscall(SYS_futex, b->map, FUTEX_WAKE_OP, INT_MAX, (void *)0, b->map,
+		       FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_EQ, 0)) < 0
+		       ? -1
+		       : 0;
+}
+
+/*
+ * Creates a fully sized bell under a temporary name and links it into place; with replace, it
+ * takes the place of whatever is there (never a directory, never through a symlink).
+ */
+static int bell_create(bool replace)
 {
 	char tmp[64];
 	unsigned char rnd[8];
@@ -330,12 +404,14 @@ static int bell_create(void)
 	if (fd < 0)
 		return -1;
 	rc = fchmod(fd, 0666);
-	/* Allocate now: touching a sparse page on a full tmpfs would be SIGBUS later. */
+	/* Allocate now: a sparse page on a full tmpfs would fault later. */
 	if (rc == 0 && (rc = posix_fallocate(fd, 0, GATE_BELL_SIZE)) != 0) {
 		errno = rc;
 		rc = -1;
 	}
-	if (rc == 0 && linkat(dir_fd, tmp, dir_fd, GATE_BELL, 0) < 0 && errno != EEXIST)
+	if (rc == 0 && replace)
+		rc = renameat(dir_fd, tmp, dir_fd, GATE_BELL);
+	else if (rc == 0 && linkat(dir_fd, tmp, dir_fd, GATE_BELL, 0) < 0 && errno != EEXIST)
 		rc = -1;
 	close(fd);
 	if (rc < 0) {
@@ -349,46 +425,187 @@ static int bell_create(void)
 	return 0;
 }
 
+/*
+ * Makes DIR/.bell a bell again where this process may write: a short one is grown in place (its
+ * sleepers keep their futex), anything else but a directory is replaced by a fresh one.
+ */
+static void bell_fix(void)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dir_fd, GATE_BELL, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			bell_create(false);
+		return;
+	}
+	if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size >= GATE_BELL_SIZE))
+		return;
+	if (!S_ISREG(st.st_mode)) {
+		bell_create(true);
+		return;
+	}
+	fd = openat(dir_fd, GATE_BELL, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < GATE_BELL_SIZE)
+		posix_fallocate(fd, 0, GATE_BELL_SIZE);
+	close(fd);
+}
+
+/* Maps the bell DIR/.bell names now, read-only when it must. NULL with a message in err. */
+static struct bell *bell_map(bool need_write, char *err, size_t errlen)
+{
+	int flags = O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+	struct bell *b;
+	struct stat st;
+	bool writable = true;
+	void *map;
+	int fd;
+
+	fd = openat(dir_fd, GATE_BELL, O_RDWR | flags);
+	if (fd < 0 && !need_write && (errno == EACCES || errno == EROFS)) {
+		writable = false;
+		fd = openat(dir_fd, GATE_BELL, O_RDONLY | flags);
+	}
+	if (fd < 0 && errno != EISDIR) {
+		log_format_error(err, errlen, "cannot open %s/%s: %s", dir_path, GATE_BELL,
+				 strerror(errno));
+		return NULL;
+	}
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < GATE_BELL_SIZE) {
+		if (fd >= 0)
+			close(fd);
+		errno = EINVAL;
+		log_format_error(err, errlen,
+				 "%s/%s is not a baton bell (a regular file of %d bytes)", dir_path,
+				 GATE_BELL, GATE_BELL_SIZE);
+		return NULL;
+	}
+	map = mmap(NULL, GATE_BELL_SIZE, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd,
+		   0);
+	b = map == MAP_FAILED ? NULL : calloc(1, sizeof(*b));
+	if (!b) {
+		int e = errno;
+
+		if (map != MAP_FAILED)
+			munmap(map, GATE_BELL_SIZE);
+		close(fd);
+		errno = e;
+		log_format_error(err, errlen, "cannot map %s/%s: %s", dir_path, GATE_BELL,
+				 strerror(errno));
+		return NULL;
+	}
+	*b = (struct bell){ .fd = fd,
+			    .map = map,
+			    .dev = st.st_dev,
+			    .ino = st.st_ino,
+			    .writable = writable,
+			    .refs = 1 };
+	return b;
+}
+
+static bool bell_current(const struct bell *b)
+{
+	struct stat st;
+
+	return b && fstatat(dir_fd, GATE_BELL, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       st.st_ino == b->ino && st.st_dev == b->dev && S_ISREG(st.st_mode) &&
+	       st.st_size >= GATE_BELL_SIZE;
+}
+
+/*
+ * Makes `bell` the bell DIR/.bell names now, mending it first where this process may write, and
+ * rings the bell it replaces so that the sleepers on it (ours and other containers') look again.
+ * From the loop only; cheap when nothing changed (one fstatat).
+ */
+static void bell_refresh(void)
+{
+	bool faulted = __atomic_exchange_n(&bell_faulted, false, __ATOMIC_SEQ_CST);
+	struct bell *old = bell, *b;
+	char err[256];
+
+	if (!faulted && bell_current(old))
+		return;
+	bell_fix();
+	b = bell_map(false, err, sizeof(err));
+	if (!b && strcmp(err, bell_problem) != 0)
+		log_warn("%s; waking on directory events until it is one again", err);
+	else if (b && bell_problem[0])
+		log_info("%s/%s is a bell again", dir_path, GATE_BELL);
+	snprintf(bell_problem, sizeof(bell_problem), "%s", b ? "" : err);
+	pthread_mutex_lock(&bell_lock);
+	bell = b;
+	pthread_cond_broadcast(&bell_moved);
+	pthread_mutex_unlock(&bell_lock);
+	if (old) {
+		struct stat st;
+
+		/* A shrunken old bell cannot be rung until it has its page back. */
+		if (old->writable && fstat(old->fd, &st) == 0 && st.st_size < GATE_BELL_SIZE)
+			posix_fallocate(old->fd, 0, GATE_BELL_SIZE);
+		bell_bump(old);
+		bell_put(old);
+	}
+}
+
 static int bell_open(bool writable, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd, flags = O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
-	void *map;
 
-	fd = openat(dir_fd, GATE_BELL, O_RDWR | flags);
-	if (fd < 0 && errno == ENOENT) {
-		if (bell_create() < 0 && (writable || errno != EROFS))
-			return log_format_error(err, errlen, "cannot create %s/%s: %s", dir_path,
-						GATE_BELL, strerror(errno));
-		fd = openat(dir_fd, GATE_BELL, O_RDWR | flags);
-	}
-	if (fd < 0 && !writable && (errno == EACCES || errno == EROFS))
-		fd = openat(dir_fd, GATE_BELL, O_RDONLY | flags);
-	else if (fd >= 0)
-		bell_writable = true;
+	if (fstatat(dir_fd, GATE_BELL, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT &&
+	    bell_create(false) < 0 && (writable || errno != EROFS))
+		return log_format_error(err, errlen, "cannot create %s/%s: %s", dir_path, GATE_BELL,
+					strerror(errno));
+	bell = bell_map(writable, err, errlen);
+	return bell ? 0 : -1;
+}
+
+/*
+ * Follows DIR when it was removed or replaced: dir_fd is made to name what DIR names now, by
+ * dup3() onto the same number, so helper threads never see it closed. With create, a missing
+ * DIR is made again. 1 when DIR changed, 0 when not, -1 with errno when DIR is not there.
+ */
+static int dir_follow(bool create)
+{
+	struct stat now, was;
+	int fd;
+
+	if (stat(dir_abs, &now) < 0 &&
+	    (errno != ENOENT || !create || mkdir_parents(dir_abs) < 0 || stat(dir_abs, &now) < 0))
+		return -1;
+	if (fstat(dir_fd, &was) == 0 && was.st_ino == now.st_ino && was.st_dev == now.st_dev)
+		return 0;
+	fd = open(dir_abs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return log_format_error(err, errlen, "cannot open %s/%s: %s", dir_path, GATE_BELL,
-					strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < GATE_BELL_SIZE) {
+		return -1;
+	if (dup3(fd, dir_fd, O_CLOEXEC) < 0) {
+		int e = errno;
+
 		close(fd);
-		errno = EINVAL;
-		return log_format_error(err, errlen,
-					"%s/%s is not a baton bell (a regular file of %d bytes)",
-					dir_path, GATE_BELL, GATE_BELL_SIZE);
+		errno = e;
+		return -1;
 	}
-	map = mmap(NULL, GATE_BELL_SIZE, PROT_READ | (bell_writable ? PROT_WRITE : 0), MAP_SHARED,
-		   fd, 0);
 	close(fd);
-	if (map == MAP_FAILED)
-		return log_format_error(err, errlen, "cannot map %s/%s: %s", dir_path, GATE_BELL,
-					strerror(errno));
-	bell = map;
-	return 0;
+	log_info("%s was removed or replaced: following the new one", dir_path);
+	return 1;
+}
+
+/* DIR as an absolute path: baton follows it by name after leaving the working directory. */
+static void set_dir_path(const char *dir)
+{
+	char cwd[PATH_MAX / 2];
+
+	snprintf(dir_path, sizeof(dir_path), "%s", dir);
+	if (dir[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		snprintf(dir_abs, sizeof(dir_abs), "%s/%s", cwd, dir);
+	else
+		snprintf(dir_abs, sizeof(dir_abs), "%s", dir);
 }
 
 int gate_open(const char *dir, bool writable, char *err, size_t errlen)
 {
-	snprintf(dir_path, sizeof(dir_path), "%s", dir);
+	set_dir_path(dir);
 	if (mkdir_parents(dir) < 0 && (writable || errno != EROFS))
 		return log_format_error(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -399,7 +616,7 @@ int gate_open(const char *dir, bool writable, char *err, size_t errlen)
 
 int gate_open_existing(const char *dir, char *err, size_t errlen)
 {
-	snprintf(dir_path, sizeof(dir_path), "%s", dir);
+	set_dir_path(dir);
 	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0 && errno == ENOENT)
 		return 1;
@@ -413,33 +630,43 @@ const char *gate_dir(void)
 	return dir_path;
 }
 
+/* Rings the bell DIR/.bell names now, and the one we knew before if that was another. */
 static void ring(void)
 {
-	if (!bell || !bell_writable)
-		return;
-	__atomic_add_fetch(bell, 1, __ATOMIC_SEQ_CST);
-	syscall(SYS_futex, bell, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+	struct bell *b;
+
+	bell_refresh();
+	b = bell_get();
+	if (b && bell_bump(b) < 0 && errno == EFAULT) {
+		__atomic_store_n(&bell_faulted, true, __ATOMIC_SEQ_CST);
+		bell_refresh();
+	}
+	bell_put(b);
 }
 
-int gate_claim(const char *name, char *err, size_t errlen)
+/* Takes NAME's lock in DIR as it is now. -1 with errno (EBUSY: a live baton holds it). */
+static int claim_lock(const char *name, char *err, size_t errlen)
 {
 	char lock[GATE_NAME_MAX + 8];
-	unsigned char rnd[GATE_INCARNATION_LEN / 2];
 	struct stat st;
+	int fd;
 
 	snprintf(lock, sizeof(lock), ".%s.lock", name);
-	claim_fd = openat(dir_fd, lock, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
-			  0644);
-	if (claim_fd < 0)
+	fd = openat(dir_fd, lock, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
+	if (fd < 0)
 		return log_format_error(err, errlen, "cannot create %s/%s: %s", dir_path, lock,
 					strerror(errno));
-	if (fstat(claim_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
 		errno = EINVAL;
 		return log_format_error(err, errlen, "%s/%s is not a regular file", dir_path, lock);
 	}
-	if (flock(claim_fd, LOCK_EX | LOCK_NB) < 0) {
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		struct gate_view v;
+		int e = errno;
 
+		close(fd);
+		errno = e;
 		if (errno != EWOULDBLOCK)
 			return log_format_error(err, errlen, "cannot lock %s/%s: %s", dir_path,
 						lock, strerror(errno));
@@ -452,6 +679,21 @@ int gate_claim(const char *name, char *err, size_t errlen)
 			name, dir_path, gate_state_name(v.state),
 			v.state > GATE_INVALID ? v.rec.incarnation : "unknown");
 	}
+	if (claim_fd >= 0)
+		close(claim_fd);
+	claim_fd = fd;
+	fstat(dir_fd, &st);
+	claim_dir_dev = st.st_dev;
+	claim_dir_ino = st.st_ino;
+	return 0;
+}
+
+int gate_claim(const char *name, char *err, size_t errlen)
+{
+	unsigned char rnd[GATE_INCARNATION_LEN / 2];
+
+	if (claim_lock(name, err, errlen) < 0)
+		return -1;
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return log_format_error(err, errlen, "getrandom: %s", strerror(errno));
 	for (size_t i = 0; i < sizeof(rnd); i++)
@@ -484,29 +726,50 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-int gate_publish(enum gate_state state, int exit_code, const char *status)
+/*
+ * Opens a fresh temporary file for our record: .NAME.tmp, or, when something that cannot be
+ * removed sits there (a directory someone made), .NAME.tmp.RANDOM.
+ */
+static int tmp_open(char *tmp, size_t size)
 {
-	char tmp[GATE_NAME_MAX + 8], buf[GATE_RECORD_MAX];
+	unsigned char rnd[4];
+
+	snprintf(tmp, size, ".%s.tmp", mine.name);
+	if (unlinkat(dir_fd, tmp, 0) < 0 && errno != ENOENT &&
+	    !((errno == EISDIR || errno == EPERM) && unlinkat(dir_fd, tmp, AT_REMOVEDIR) == 0)) {
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return -1;
+		snprintf(tmp, size, ".%s.tmp.%02x%02x%02x%02x", mine.name, rnd[0], rnd[1], rnd[2],
+			 rnd[3]);
+	}
+	return openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+/* Writes `mine` into DIR as it is now, and rings. */
+static int publish_mine(void)
+{
+	char tmp[256], buf[GATE_RECORD_MAX];
+	struct stat st;
 	int fd, len, e;
 
 	if (claim_fd < 0) {
 		errno = EBADF;
 		return -1;
 	}
-	mine.state = state;
-	mine.exit_code = exit_code;
-	if (status)
-		snprintf(mine.status, sizeof(mine.status), "%s", status);
-	clock_gettime(CLOCK_REALTIME, &mine.since);
 	len = gate_record_format(&mine, buf, sizeof(buf));
 	if (len < 0) {
 		errno = EOVERFLOW;
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", mine.name);
-	if (unlinkat(dir_fd, tmp, 0) < 0 && errno != ENOENT)
+	/* DIR removed or replaced: publish in the one that has its name now, under our lock. */
+	if (dir_follow(true) < 0)
 		return -1;
-	fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fstat(dir_fd, &st) < 0)
+		return -1;
+	if ((st.st_dev != claim_dir_dev || st.st_ino != claim_dir_ino) &&
+	    claim_lock(mine.name, tmp, sizeof(tmp)) < 0)
+		return -1;
+	fd = tmp_open(tmp, sizeof(tmp));
 	if (fd < 0)
 		return -1;
 	/* Locked before anyone can see it: a reader never finds our record unlocked. */
@@ -522,8 +785,34 @@ int gate_publish(enum gate_state state, int exit_code, const char *status)
 		close(record_fd);
 	record_fd = fd;
 	ring();
-	log_debug("published %s (incarnation %s)", gate_state_name(state), mine.incarnation);
+	log_debug("published %s (incarnation %s)", gate_state_name(mine.state), mine.incarnation);
 	return 0;
+}
+
+int gate_publish(enum gate_state state, int exit_code, const char *status)
+{
+	mine.state = state;
+	mine.exit_code = exit_code;
+	if (status)
+		snprintf(mine.status, sizeof(mine.status), "%s", status);
+	clock_gettime(CLOCK_REALTIME, &mine.since);
+	return publish_mine();
+}
+
+enum gate_state gate_published_state(void)
+{
+	return mine.state;
+}
+
+int gate_republish(void)
+{
+	return publish_mine();
+}
+
+/* Errors that say this process ran short, not that the record is bad. */
+static bool own_failure(int e)
+{
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS || e == EINTR;
 }
 
 int gate_read(const char *name, struct gate_view *v)
@@ -539,6 +828,8 @@ int gate_read(const char *name, struct gate_view *v)
 		int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 
 		memset(v, 0, sizeof(*v));
+		if (fd < 0 && own_failure(errno))
+			return -1;
 		if (fd < 0) {
 			if (errno == ENOENT)
 				return 0;
@@ -554,6 +845,13 @@ int gate_read(const char *name, struct gate_view *v)
 			return 0;
 		}
 		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && own_failure(errno)) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
 		if (n < 0 ||
 		    gate_record_parse(buf, (size_t)n, &v->rec, v->why, sizeof(v->why)) < 0) {
 			if (n < 0)
@@ -627,6 +925,137 @@ static int thread_start(void *(*fn)(void *), void *arg)
 	return rc;
 }
 
+/*
+ * Following DIR. A waiter watches DIR (and DIR's parent, for DIR itself being replaced) with
+ * inotify from the loop: a record renamed into place, a bell removed, truncated or replaced,
+ * DIR removed and made again all arrive as events, so a wake-up the bell missed is recovered
+ * without polling. Where inotify is not available the bell alone wakes waiters, and publishers
+ * still mend and ring whatever bell DIR/.bell names.
+ */
+
+#define DIR_EVENTS                                                                                 \
+	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE |        \
+	 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+#define PARENT_EVENTS (IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
+
+static struct {
+	struct ev_loop *loop;
+	int fd;
+	int dir_wd;
+	ev_io io;
+	int users;
+} events = { .fd = -1 };
+
+static void await_event(void);
+static void watch_event(void);
+
+/*
+ * Before every look at the records: DIR as its name means now (watched, when we watch), and its
+ * bell. A helper thread may wake us before the directory event that says DIR moved is read.
+ */
+static void follow(void)
+{
+	if (dir_follow(false) == 1 && events.fd >= 0) {
+		if (events.dir_wd >= 0)
+			inotify_rm_watch(events.fd, events.dir_wd);
+		events.dir_wd = inotify_add_watch(events.fd, dir_abs, DIR_EVENTS);
+	}
+	bell_refresh();
+}
+
+static void on_dir_event(struct ev_loop *loop, ev_io *w, int revents)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	while (read(events.fd, buf, sizeof(buf)) > 0)
+		;
+	follow();
+	await_event();
+	watch_event();
+}
+
+/* Starts the directory watch for one more user. Never fails: without it, the bell is all. */
+static void events_start(struct ev_loop *loop)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	if (events.users++ > 0)
+		return;
+	events.loop = loop;
+	events.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (events.fd < 0) {
+		log_warn("cannot watch %s for changes (%s): a removed or replaced bell is noticed "
+			 "at the next publish only",
+			 dir_path, strerror(errno));
+		return;
+	}
+	/* DIR may be gone for a moment (being replaced): the parent's events bring it back. */
+	events.dir_wd = inotify_add_watch(events.fd, dir_abs, DIR_EVENTS);
+	snprintf(parent, sizeof(parent), "%s", dir_abs);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		inotify_add_watch(events.fd, parent, PARENT_EVENTS);
+	}
+	ev_io_init(&events.io, on_dir_event, events.fd, EV_READ);
+	ev_io_start(loop, &events.io);
+}
+
+static void events_stop(void)
+{
+	if (events.users == 0 || --events.users > 0 || events.fd < 0)
+		return;
+	ev_io_stop(events.loop, &events.io);
+	close(events.fd);
+	events.fd = -1;
+}
+
+/*
+ * One sleep of a helper thread on the bell it holds in *bp: returns once the word may have left
+ * *seen. When the loop has moved to another bell the thread moves too and reloads *seen. Never
+ * spins: a bell that faults (it shrank) or is missing is waited out on bell_moved, which the
+ * loop signals once it has mapped a new one, or when the thread's generation ends.
+ */
+static void bell_sleep(struct bell **bp, uint32_t *seen, const unsigned *generation, unsigned ours,
+		       struct ev_loop *loop, ev_async *wake)
+{
+	struct bell *b = *bp, *now;
+
+	if (b && syscall(SYS_futex, b->map, FUTEX_WAIT, *seen, NULL, NULL, 0) < 0 &&
+	    errno == EFAULT) {
+		__atomic_store_n(&bell_faulted, true, __ATOMIC_SEQ_CST);
+		ev_async_send(loop, wake);
+		b = NULL; /* wait below for the loop to map another */
+	}
+	if (!b) {
+		pthread_mutex_lock(&bell_lock);
+		while (bell == *bp && __atomic_load_n(generation, __ATOMIC_SEQ_CST) == ours)
+			pthread_cond_wait(&bell_moved, &bell_lock);
+		pthread_mutex_unlock(&bell_lock);
+	}
+	now = bell_get();
+	if (now == *bp) {
+		bell_put(now);
+		return;
+	}
+	bell_put(*bp);
+	*bp = now;
+	if (now && bell_read(now, seen) < 0)
+		*seen = 0;
+}
+
+/* Retires helper threads of an ended generation that wait for the bell to move. */
+static void bell_release_sleepers(void)
+{
+	pthread_mutex_lock(&bell_lock);
+	pthread_cond_broadcast(&bell_moved);
+	pthread_mutex_unlock(&bell_lock);
+}
+
 /* Waiting. */
 
 static struct {
@@ -638,6 +1067,8 @@ static struct {
 	ev_async async;
 	ev_timer timeout;
 	ev_timer progress;
+	ev_timer retry; /* a record we could not read for want of our own resources */
+	int read_errno; /* the last such failure, logged once */
 	struct timespec start;
 	bool active;
 } aw;
@@ -646,6 +1077,7 @@ static struct {
 static unsigned aw_generation;
 
 struct bell_thread_arg {
+	struct bell *bell;
 	uint32_t seen;
 	unsigned generation;
 };
@@ -655,17 +1087,21 @@ static struct bell_thread_arg thread_arg;
 static void *bell_thread(void *p)
 {
 	struct bell_thread_arg arg = *(struct bell_thread_arg *)p;
+	struct bell *b = arg.bell;
 
 	while (__atomic_load_n(&aw_generation, __ATOMIC_SEQ_CST) == arg.generation) {
+		struct bell *was = b;
 		uint32_t now;
 
-		syscall(SYS_futex, bell, FUTEX_WAIT, arg.seen, NULL, NULL, 0);
-		now = __atomic_load_n(bell, __ATOMIC_SEQ_CST);
-		if (now != arg.seen) {
+		bell_sleep(&b, &arg.seen, &aw_generation, arg.generation, aw.loop, &aw.async);
+		if (b != was) {
+			ev_async_send(aw.loop, &aw.async);
+		} else if (b && bell_read(b, &now) == 0 && now != arg.seen) {
 			arg.seen = now;
 			ev_async_send(aw.loop, &aw.async);
 		}
 	}
+	bell_put(b);
 	return NULL;
 }
 
@@ -682,12 +1118,18 @@ static double elapsed(void)
 static bool await_check(void)
 {
 	bool all = true;
+	int failed = 0;
 
 	for (int i = 0; i < aw.n; i++) {
 		struct gate_view v;
 		bool ready;
 
-		gate_read(aw.names[i], &v);
+		if (gate_read(aw.names[i], &v) < 0) {
+			if (errno != aw.read_errno)
+				log_warn("cannot read %s/%s: %s; trying again", dir_path,
+					 aw.names[i], strerror(errno));
+			failed = errno;
+		}
 		ready = gate_view_ready(&v);
 		if (ready && !aw.ready[i])
 			log_info("%s is ready (waited %.3fs)", aw.names[i], elapsed());
@@ -695,6 +1137,12 @@ static bool await_check(void)
 			log_info("%s is no longer ready", aw.names[i]);
 		aw.ready[i] = ready;
 		all = all && ready;
+	}
+	aw.read_errno = failed;
+	/* Our own descriptors or memory ran out: no event says they are back, so try again. */
+	if (aw.loop && failed && !all && !ev_is_active(&aw.retry)) {
+		ev_timer_set(&aw.retry, 1.0, 0);
+		ev_timer_start(aw.loop, &aw.retry);
 	}
 	return all;
 }
@@ -725,13 +1173,27 @@ static void await_finish(bool ready)
 	aw.done(ready);
 }
 
+static void await_event(void)
+{
+	if (aw.active && await_check())
+		await_finish(true);
+}
+
 static void on_bell(struct ev_loop *loop, ev_async *w, int revents)
 {
 	(void)loop;
 	(void)w;
 	(void)revents;
-	if (aw.active && await_check())
-		await_finish(true);
+	if (!aw.active)
+		return;
+	follow();
+	await_event();
+}
+
+static void on_retry(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	on_bell(loop, NULL, revents);
+	(void)w;
 }
 
 static void on_progress(struct ev_loop *loop, ev_timer *w, int revents)
@@ -778,31 +1240,44 @@ int gate_await_start(struct ev_loop *loop, char names[][GATE_NAME_MAX + 1], int 
 	int rc;
 
 	memset(aw.ready, 0, sizeof(aw.ready));
-	aw.loop = loop;
+	aw.loop = NULL;
 	aw.names = names;
 	aw.n = n;
 	aw.done = done;
+	aw.read_errno = 0;
 	clock_gettime(CLOCK_MONOTONIC, &aw.start);
 	thread_arg.generation = ++aw_generation;
 	/* Read the bell before the records: a publish after this read changes it. */
-	thread_arg.seen = __atomic_load_n(bell, __ATOMIC_SEQ_CST);
-	if (await_check())
+	thread_arg.bell = bell_get();
+	if (!thread_arg.bell || bell_read(thread_arg.bell, &thread_arg.seen) < 0)
+		thread_arg.seen = 0;
+	if (await_check()) {
+		bell_put(thread_arg.bell);
 		return 1;
+	}
 	await_describe(buf, sizeof(buf));
 	log_info("waiting for %s", buf);
 
+	aw.loop = loop;
 	ev_async_init(&aw.async, on_bell);
 	ev_async_start(loop, &aw.async);
 	ev_timer_init(&aw.progress, on_progress, PROGRESS_INTERVAL, PROGRESS_INTERVAL);
 	ev_timer_start(loop, &aw.progress);
+	ev_init(&aw.retry, on_retry);
 	if (timeout >= 0) {
 		ev_timer_init(&aw.timeout, on_timeout, timeout, 0);
 		ev_timer_start(loop, &aw.timeout);
 	}
 	aw.active = true;
+	events_start(loop);
+	if (aw.read_errno) {
+		ev_timer_set(&aw.retry, 1.0, 0);
+		ev_timer_start(loop, &aw.retry);
+	}
 
 	rc = thread_start(bell_thread, &thread_arg);
 	if (rc != 0) {
+		bell_put(thread_arg.bell);
 		gate_await_stop();
 		errno = rc;
 		return -1;
@@ -816,9 +1291,12 @@ void gate_await_stop(void)
 		return;
 	aw.active = false;
 	__atomic_add_fetch(&aw_generation, 1, __ATOMIC_SEQ_CST);
+	bell_release_sleepers();
 	ev_async_stop(aw.loop, &aw.async);
 	ev_timer_stop(aw.loop, &aw.progress);
 	ev_timer_stop(aw.loop, &aw.timeout);
+	ev_timer_stop(aw.loop, &aw.retry);
+	events_stop();
 }
 
 /* Watching one name for its end (--exit-with). */
@@ -837,12 +1315,16 @@ static void *watch_thread(void *p)
 {
 	unsigned generation = (unsigned)(uintptr_t)p;
 	ino_t done_ino = 0, told_ino = 0;
+	struct bell *b = bell_get();
 
 	while (__atomic_load_n(&watch_generation, __ATOMIC_SEQ_CST) == generation) {
-		uint32_t seen = __atomic_load_n(bell, __ATOMIC_SEQ_CST);
-		int fd = openat(dir_fd, watch.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		uint32_t seen = 0;
+		int fd;
 		struct stat st;
 
+		if (b && bell_read(b, &seen) < 0)
+			seen = 0;
+		fd = openat(dir_fd, watch.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		    st.st_ino != done_ino) {
 			/*
@@ -861,13 +1343,21 @@ static void *watch_thread(void *p)
 			done_ino = st.st_ino;
 		} else {
 			/* No live record to block on: wait for the next publish. */
-			syscall(SYS_futex, bell, FUTEX_WAIT, seen, NULL, NULL, 0);
+			bell_sleep(&b, &seen, &watch_generation, generation, watch.loop,
+				   &watch.async);
 		}
 		if (fd >= 0)
 			close(fd);
 		ev_async_send(watch.loop, &watch.async);
 	}
+	bell_put(b);
 	return NULL;
+}
+
+static void watch_event(void)
+{
+	if (watch.active)
+		watch.changed();
 }
 
 static void on_watch(struct ev_loop *loop, ev_async *w, int revents)
@@ -875,8 +1365,10 @@ static void on_watch(struct ev_loop *loop, ev_async *w, int revents)
 	(void)loop;
 	(void)w;
 	(void)revents;
-	if (watch.active)
-		watch.changed();
+	if (!watch.active)
+		return;
+	follow();
+	watch_event();
 }
 
 int gate_watch_start(struct ev_loop *loop, const char *name, void (*changed)(void))
@@ -890,6 +1382,7 @@ int gate_watch_start(struct ev_loop *loop, const char *name, void (*changed)(voi
 	ev_async_init(&watch.async, on_watch);
 	ev_async_start(loop, &watch.async);
 	watch.active = true;
+	events_start(loop);
 	rc = thread_start(watch_thread, (void *)(uintptr_t)__atomic_add_fetch(&watch_generation, 1,
 									      __ATOMIC_SEQ_CST));
 	if (rc != 0) {
@@ -906,5 +1399,7 @@ void gate_watch_stop(void)
 		return;
 	watch.active = false;
 	__atomic_add_fetch(&watch_generation, 1, __ATOMIC_SEQ_CST);
+	bell_release_sleepers();
 	ev_async_stop(watch.loop, &watch.async);
+	events_stop();
 }

@@ -5,7 +5,10 @@
  *   DIR/NAME         the record: key=value lines, replaced atomically (write, then rename)
  *   DIR/.NAME.lock   held (flock LOCK_EX) by the one live baton that publishes NAME
  *   DIR/.bell        a page whose first word is a generation counter and a futex: every
- *                    publish bumps it and wakes all waiters, in any container that maps it
+ *                    publish bumps it and wakes all waiters, in any container that maps it.
+ *                    Nobody loads or stores through the mapping (pread, FUTEX_WAKE_OP), so a
+ *                    bell truncated under it faults no one; waiters also watch DIR with inotify
+ *                    and re-map a bell that was removed, replaced or truncated
  *
  * The owner also holds flock LOCK_EX on the record file it published, for as long as it lives,
  * so a record counts as live only while that very file is locked: the kernel drops the lock when
@@ -83,7 +86,15 @@ int gate_claim(const char *name, char *err, size_t errlen);
 const char *gate_incarnation(void);
 /* Replaces our record and rings the bell. status NULL keeps the previous STATUS text. */
 int gate_publish(enum gate_state state, int exit_code, const char *status);
-/* Reads NAME's record and its owner's liveness. Never follows a symlink. */
+/* The state of our last gate_publish(), landed or not. */
+enum gate_state gate_published_state(void);
+/* Writes our record again as the last gate_publish() left it (its `since` kept): for retries. */
+int gate_republish(void);
+/*
+ * Reads NAME's record and its owner's liveness. Never follows a symlink. -1 with errno only when
+ * this process ran short (EMFILE, ENFILE, ENOMEM): the view is then GATE_NONE, not GATE_INVALID,
+ * since nothing is known about the record.
+ */
 int gate_read(const char *name, struct gate_view *v);
 /* Every valid name with a record in DIR, sorted; returns the count or -1. */
 int gate_list(char names[][GATE_NAME_MAX + 1], int max);

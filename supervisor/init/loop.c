@@ -2,9 +2,17 @@
 /*
  * The event loop. libev caps every sleep at about 60 s so that it notices clock jumps, unless
  * it can watch for them with a timerfd, which it sets up for its first periodic watcher. One
- * periodic that never fires buys that, so an idle baton makes no system call at all.
+ * periodic that never fires buys that, so an idle baton makes no system call at all. libev
+ * aborts when it cannot get a descriptor it needs, so the loop is only made when enough are free.
  */
 #include "loop.h"
+
+#include <errno.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+/* libev's epoll, eventfd and timerfd, the gate's inotify, and a few for publishing and reading. */
+#define LOOP_FDS 8
 
 static ev_periodic never;
 
@@ -15,10 +23,28 @@ static void never_fires(struct ev_loop *loop, ev_periodic *w, int revents)
 	(void)revents;
 }
 
+/* 0 when n more descriptors can be opened now, else -1 with EMFILE or ENFILE. */
+static int descriptors_free(int n)
+{
+	int fds[LOOP_FDS], got = 0, e = 0;
+
+	while (got < n && (fds[got] = eventfd(0, EFD_CLOEXEC)) >= 0)
+		got++;
+	if (got < n)
+		e = errno;
+	while (got > 0)
+		close(fds[--got]);
+	errno = e;
+	return e ? -1 : 0;
+}
+
 struct ev_loop *loop_new(void)
 {
-	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
+	struct ev_loop *loop;
 
+	if (descriptors_free(LOOP_FDS) < 0)
+		return NULL;
+	loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOENV);
 	if (!loop)
 		return NULL;
 	/* Year 33658: due long after the last clock jump anyone will see. */

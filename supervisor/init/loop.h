@@ -8,7 +8,7 @@
 
 #include <ev.h>
 
-/* NULL when libev cannot create a loop. */
+/* NULL with errno when libev cannot create a loop or too few descriptors are free for it. */
 struct ev_loop *loop_new(void);
 
 #endif

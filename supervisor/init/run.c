@@ -99,6 +99,56 @@ static void note(const struct timespec *when, enum gate_state state, int code)
 				signaled ? run.exit_signal : (code > 255 ? 255 : code), NULL);
 }
 
+/*
+ * Publishing never gives up while baton runs: a record that cannot be written (a full or
+ * read-only DIR, no descriptors left) is written again with a backoff until it lands. There is
+ * no event for "space came back", so this is the one timer the gate keeps, and only while a
+ * publish is pending. One line per kind of failure, one when it lands.
+ */
+static struct {
+	ev_timer timer;
+	double backoff;
+	int last_errno;
+	int failures;
+} pub;
+
+static void publish_failed(void)
+{
+	if (errno != pub.last_errno)
+		log_error("cannot publish %s in %s: %s; retrying",
+			  gate_state_name(gate_published_state()), gate_dir(), strerror(errno));
+	pub.last_errno = errno;
+	pub.failures++;
+	pub.backoff = pub.backoff > 0 ? (pub.backoff * 2 > 5 ? 5 : pub.backoff * 2) : 0.1;
+	ev_timer_set(&pub.timer, pub.backoff, 0);
+	ev_timer_start(run.loop, &pub.timer);
+}
+
+static void publish_landed(void)
+{
+	enum gate_state state = gate_published_state();
+
+	if (pub.failures)
+		log_info("published %s after %d failed %s", gate_state_name(state), pub.failures,
+			 pub.failures == 1 ? "try" : "tries");
+	else if (state != GATE_STARTING)
+		log_info("published %s", gate_state_name(state));
+	pub.failures = 0;
+	pub.last_errno = 0;
+	pub.backoff = 0;
+}
+
+static void on_republish(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	if (gate_republish() < 0)
+		publish_failed();
+	else
+		publish_landed();
+}
+
 static void publish(enum gate_state state, int code, const char *status)
 {
 	struct timespec when;
@@ -108,12 +158,26 @@ static void publish(enum gate_state state, int code, const char *status)
 		note(&when, state, code);
 		return;
 	}
+	ev_timer_stop(run.loop, &pub.timer); /* a newer state replaces a pending one */
 	if (gate_publish(state, code, status) < 0)
-		log_error("cannot publish %s in %s: %s", gate_state_name(state), gate_dir(),
-			  strerror(errno));
-	else if (state != GATE_STARTING)
-		log_info("published %s", state == GATE_EXITED ? "exited" : gate_state_name(state));
+		publish_failed();
+	else
+		publish_landed();
 	note(&when, state, code);
+}
+
+/* Before baton exits: one last try for a publish still pending, and a word if it fails. */
+static void publish_flush(void)
+{
+	if (!run.o->name || !ev_is_active(&pub.timer))
+		return;
+	ev_timer_stop(run.loop, &pub.timer);
+	if (gate_republish() == 0) {
+		publish_landed();
+		return;
+	}
+	log_error("exiting without publishing %s in %s (%s): waiters see the owner gone",
+		  gate_state_name(gate_published_state()), gate_dir(), strerror(errno));
 }
 
 /* Readiness: every --ready-on condition met (exit0 only counts once PROGRAM exited 0). */
@@ -469,9 +533,7 @@ static void on_notify(const struct notify_msg *m, pid_t sender)
 		log_debug("notify: STATUS=%s", m->status);
 		snprintf(up, sizeof(up), "STATUS=%s", m->status);
 		notify_upward_send(up);
-		if (run.o->name &&
-		    gate_publish(run.ready ? GATE_READY : GATE_STARTING, 0, m->status) < 0)
-			log_error("cannot publish status: %s", strerror(errno));
+		publish(run.ready ? GATE_READY : GATE_STARTING, 0, m->status);
 	}
 	if (m->watchdog && ev_is_active(&run.watchdog))
 		ev_timer_again(run.loop, &run.watchdog);
@@ -756,9 +818,10 @@ int run_main(struct options *o)
 	}
 	run.loop = loop_new();
 	if (!run.loop) {
-		log_error("cannot create the event loop");
+		log_error("cannot create the event loop: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
 	}
+	ev_init(&pub.timer, on_republish);
 	if (needs_notify_server(o, upward) && notify_server_start(run.loop, on_notify) < 0) {
 		log_error("cannot create the notify socket: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
@@ -790,11 +853,13 @@ int run_main(struct options *o)
 	if (rc < 0) {
 		log_error("cannot wait for dependencies: %s", strerror(errno));
 		publish(GATE_EXITED, BATON_EXIT_OSERR, NULL);
+		publish_flush();
 		return BATON_EXIT_OSERR;
 	}
 	if (rc == 1)
 		dependencies_ready();
 	if (run.phase != PHASE_DONE)
 		ev_run(run.loop, 0);
+	publish_flush();
 	return run.exit_code;
 }

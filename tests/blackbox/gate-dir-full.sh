@@ -53,7 +53,8 @@ while touch "$T/c/.inode$i" 2>/dev/null; do i=$((i + 1)); done
 publisher_fails "$T/c" "cannot create $T/c/.producer.lock: No space left on device"
 
 # Full while PROGRAM runs: baton logs that it cannot publish and goes on supervising; PROGRAM's
-# status is still its exit status, and the stale ready record dies with its owner.
+# status is still its exit status, the publish it could not land is named once more as it exits,
+# and the stale ready record dies with its owner.
 tiny_fs "$T/d"
 bg_container P "$T/p.out" "$T/p.err" "$BATON" --name producer --dir "$T/d" -- \
 	sh -c 'trap "exit 3" TERM; echo up >"$1"; while :; do sleep 0.1; done' sh "$T/up"
@@ -65,8 +66,11 @@ wait_gone "$P" 60
 rc=0
 wait "$P" || rc=$?
 assert_eq 3 "$rc" "baton's exit status (PROGRAM's) on a full DIR"
-assert_grep "cannot publish stopping in $T/d: No space left on device" "$T/p.err" "stopping"
-assert_grep "cannot publish exited in $T/d: No space left on device" "$T/p.err" "exited"
+assert_grep "cannot publish stopping in $T/d: No space left on device; retrying" "$T/p.err" \
+	"stopping"
+assert_eq 1 "$(grep -c 'retrying' "$T/p.err")" "lines about retrying"
+assert_grep "exiting without publishing exited in $T/d (No space left on device)" "$T/p.err" \
+	"exited"
 rc=0
 "$BATON" status --dir "$T/d" producer >"$T/status.out" || rc=$?
 assert_eq 1 "$rc" "baton status after the owner left"

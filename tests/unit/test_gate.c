@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #define INC "0123456789abcdef0123456789abcdef"
@@ -782,6 +783,70 @@ static void test_liveness(void **state)
 	assert_forked_ok(liveness_scenario, NULL);
 }
 
+/* A bell shrunk, removed or replaced under the mapping: publishing neither faults nor fails. */
+static int damaged_bell_scenario(void *arg)
+{
+	const char *which = arg;
+	char dir[PATH_MAX], bell[PATH_MAX + 16], err[256];
+	struct stat st;
+
+	scenario_dir(dir, sizeof(dir), which);
+	open_or_die(dir);
+	path_in(bell, sizeof(bell), dir, GATE_BELL);
+	CHECK(gate_claim("svc", err, sizeof(err)) == 0);
+	if (strcmp(which, "bell-truncated") == 0)
+		CHECK(truncate(bell, 0) == 0);
+	else if (strcmp(which, "bell-removed") == 0)
+		CHECK(unlink(bell) == 0);
+	else if (strcmp(which, "bell-fifo") == 0)
+		CHECK(unlink(bell) == 0 && mkfifo(bell, 0666) == 0);
+	CHECK(gate_publish(GATE_READY, 0, NULL) == 0);
+	CHECK(gate_publish(GATE_STOPPING, 0, NULL) == 0);
+	/* Mended: a whole regular bell again. */
+	CHECK(lstat(bell, &st) == 0);
+	CHECK(S_ISREG(st.st_mode));
+	CHECK(st.st_size >= GATE_BELL_SIZE);
+	return 0;
+}
+
+static void test_damaged_bell(void **state)
+{
+	assert_forked_ok(damaged_bell_scenario, "bell-truncated");
+	assert_forked_ok(damaged_bell_scenario, "bell-removed");
+	assert_forked_ok(damaged_bell_scenario, "bell-fifo");
+}
+
+/* Out of descriptors: gate_read says so (-1, EMFILE), it does not call the record invalid. */
+static int own_shortage_scenario(void *arg)
+{
+	char dir[PATH_MAX], err[256];
+	struct gate_view v;
+	struct rlimit rl;
+	int fd;
+
+	(void)arg;
+	scenario_dir(dir, sizeof(dir), "shortage");
+	open_or_die(dir);
+	CHECK(gate_claim("svc", err, sizeof(err)) == 0);
+	fd = dup(0);
+	CHECK(fd >= 0);
+	rl.rlim_cur = rl.rlim_max = (rlim_t)fd + 1;
+	CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
+	errno = 0;
+	CHECK(gate_read("svc", &v) == -1);
+	CHECK(errno == EMFILE);
+	CHECK(v.state == GATE_NONE);
+	close(fd);
+	v = read_view("svc");
+	CHECK(v.state == GATE_STARTING && v.alive);
+	return 0;
+}
+
+static void test_own_shortage(void **state)
+{
+	assert_forked_ok(own_shortage_scenario, NULL);
+}
+
 static int untrusted_scenario(void *arg)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 16], target[PATH_MAX + 16], buf[160];
@@ -1207,6 +1272,8 @@ int main(void)
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_claim_publish_read),
 		cmocka_unit_test(test_liveness),
+		cmocka_unit_test(test_damaged_bell),
+		cmocka_unit_test(test_own_shortage),
 		cmocka_unit_test(test_untrusted_records),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_await_already_ready),
