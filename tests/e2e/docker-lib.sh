@@ -96,15 +96,21 @@ _docker_lib_stop_leftover() {
 	fi
 }
 
-# docker_lib_setup NAME: checks what the docker tests need (skips with 77 without it), starts
-# the daemon in BUILD_ROOT/e2e-docker/NAME, imports the image, makes a scratch directory
-# E2E_WORK and a compose override DOCKER_LIB_NONET there, and arms the cleanup. Fails, with
-# the daemon's log, when the daemon does not come up within 60 s.
+# docker_lib_setup NAME [FILE...]: checks what the docker tests need (skips with 77 without
+# it), starts the daemon in BUILD_ROOT/e2e-docker/NAME, imports the image with the FILEs in
+# /usr/local/bin (default: BATON, IPC_PRODUCER and IPC_CONSUMER, as baton, producer and
+# consumer), makes a scratch directory E2E_WORK and a compose override DOCKER_LIB_NONET there,
+# and arms the cleanup. Fails, with the daemon's log, when the daemon does not come up within
+# 60 s.
 docker_lib_setup() {
 	local name=$1 f dockerd run rc waiter
-	for f in "${BATON:?BATON must name the baton under test}" \
-		"${IPC_PRODUCER:?IPC_PRODUCER must name examples/ipc/producer}" \
-		"${IPC_CONSUMER:?IPC_CONSUMER must name examples/ipc/consumer}"; do
+	shift
+	if [ $# = 0 ]; then
+		set -- "${BATON:?BATON must name the baton under test}" \
+			"${IPC_PRODUCER:?IPC_PRODUCER must name examples/ipc/producer}" \
+			"${IPC_CONSUMER:?IPC_CONSUMER must name examples/ipc/consumer}"
+	fi
+	for f in "${BATON:?BATON must name the baton under test}" "$@"; do
 		[ -x "$f" ] || {
 			echo "FAIL: $f is not an executable file" >&2
 			exit 1
@@ -159,7 +165,7 @@ docker_lib_setup() {
 	fi
 
 	E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/baton-docker-e2e.XXXXXX")
-	podman_lib_rootfs_tar "$E2E_WORK/root.tar" "$BATON" "$IPC_PRODUCER" "$IPC_CONSUMER" || {
+	podman_lib_rootfs_tar "$E2E_WORK/root.tar" "$@" || {
 		echo "FAIL: could not build the image's root filesystem" >&2
 		exit 1
 	}
