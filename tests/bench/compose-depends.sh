@@ -138,7 +138,8 @@ declare -A TITLE=(
 VARIANTS=(healthy30 healthy1 batonfile batonnotify completed batonexit0)
 [ -z "${COMPOSE_VARIANTS:-}" ] || read -r -a VARIANTS <<<"$COMPOSE_VARIANTS"
 
-echo "### compose: depends_on conditions against baton (docker-compose $(docker-compose version --short))"
+echo "### compose: depends_on conditions against baton" \
+	"(docker-compose $(docker-compose version --short))"
 echo
 echo "Producer ready (a random 1-2 s after it started) -> consumer's PROGRAM runs, in ms."
 echo

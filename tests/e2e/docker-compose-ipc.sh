@@ -2,24 +2,34 @@
 # SPDX-License-Identifier: MIT
 # examples/ipc under docker-compose 1.29, against a private dockerd (docker-lib.sh), every
 # container with network_mode none. In both files the producer joins the consumer's IPC
-# namespace, so compose starts the consumer first. DOCKER_RUNS (default 20) runs of each:
-#  - compose.race.yaml (no baton): the consumer must fail every time, the documented way (exit
-#    1, "consumer: no message queue with key 0x62746e01"). What compose does next varies (see
-#    the file), so `up`'s own status is not checked.
-#  - compose.yaml (baton): every run must succeed, `docker-compose up` exit 0, both containers
+# namespace, so compose starts the consumer first. DOCKER_RUNS (default 20) runs of one file:
+#  - race: compose.race.yaml (no baton): the consumer must fail every time, the documented way
+#    (exit 1, "consumer: no message queue with key 0x62746e01"). What compose does next varies
+#    (see the file), so `up`'s own status is not checked.
+#  - baton: compose.yaml: every run must succeed, `docker-compose up` exit 0, both containers
 #    exit 0, the consumer with all 1000 messages, and the consumer's baton must log that it
-#    waited for the producer before it started the consumer.
-#  - `docker-compose down` while the consumer's baton still waits (its producer never started):
-#    the consumer stops on the first TERM with 143, the code the README gives for TERM before
-#    PROGRAM started, and docker never needs its KILL.
-# Exit 0 passed, 1 failed, 77 no docker.io or docker-compose here.
+#    waited for the producer before it started the consumer. Then `docker-compose down` while
+#    the consumer's baton still waits (its producer never started): the consumer stops on the
+#    first TERM with 143, the code the README gives for TERM before PROGRAM started, and docker
+#    never needs its KILL.
+# meson runs the two as separate tests, each with its own daemon, so that they run in parallel.
+# Usage: docker-compose-ipc.sh race|baton. Exit 0 passed, 1 failed, 77 no docker.io or
+# docker-compose here.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=docker-lib.sh
 . "$here/docker-lib.sh"
 
-docker_lib_setup compose-ipc
+mode=${1:-}
+case $mode in
+race | baton) ;;
+*)
+	echo "usage: docker-compose-ipc.sh race|baton" >&2
+	exit 2
+	;;
+esac
+docker_lib_setup "compose-ipc-$mode"
 docker_lib_nonet consumer producer
 examples=$e2e_repo/examples/ipc
 runs=${DOCKER_RUNS:-20}
@@ -41,21 +51,28 @@ clean() {
 }
 code_of() { dk inspect --format '{{.State.ExitCode}}' "$1" 2>/dev/null || echo none; }
 
-odd=0
-for i in $(seq "$runs"); do
-	p=race$i
-	rc=0
-	out=$(dc -f "$examples/compose.race.yaml" -f "$DOCKER_LIB_NONET" -p "$p" up -d 2>&1) || rc=$?
-	code=$(timeout 60 "$DOCKER_LIB_DOCKER" wait "${p}_consumer_1" 2>&1) || code="wait failed: $code"
-	log=$(dk logs "${p}_consumer_1" 2>&1) || true
-	if [ "$code" != 1 ] || ! e2e_has_match "$log" '^consumer: no message queue with key 0x62746e01'; then
-		odd=$((odd + 1))
-		printf 'racy run %d: up exit %s, consumer %s\n%s\n%s\n' "$i" "$rc" "$code" "$out" "$log"
-	fi
-	clean "$p"
-done
-e2e_check "without baton: the consumer, started first, failed in $((runs - odd)) of $runs runs (exit 1, no queue)" \
-	test "$odd" -eq 0
+if [ "$mode" = race ]; then
+	odd=0
+	for i in $(seq "$runs"); do
+		p=race$i
+		rc=0
+		out=$(dc -f "$examples/compose.race.yaml" -f "$DOCKER_LIB_NONET" -p "$p" up -d 2>&1) ||
+			rc=$?
+		code=$(timeout 60 "$DOCKER_LIB_DOCKER" wait "${p}_consumer_1" 2>&1) ||
+			code="wait failed: $code"
+		log=$(dk logs "${p}_consumer_1" 2>&1) || true
+		if [ "$code" != 1 ] ||
+			! e2e_has_match "$log" '^consumer: no message queue with key 0x62746e01'; then
+			odd=$((odd + 1))
+			printf 'racy run %d: up exit %s, consumer %s\n%s\n%s\n' "$i" "$rc" "$code" "$out" "$log"
+		fi
+		clean "$p"
+	done
+	e2e_check "without baton: the consumer, started first, failed in $((runs - odd)) of $runs runs" \
+		test "$odd" -eq 0
+	e2e_done
+	exit
+fi
 
 ok=0
 for i in $(seq "$runs"); do
@@ -83,7 +100,8 @@ e2e_check "with baton: $ok of $runs runs succeeded, the consumer's baton waiting
 
 # down while the consumer's baton waits: up the consumer alone, wait for its log line.
 p=down
-dc -f "$examples/compose.yaml" -f "$DOCKER_LIB_NONET" -p "$p" up -d --no-deps consumer >/dev/null 2>&1
+dc -f "$examples/compose.yaml" -f "$DOCKER_LIB_NONET" -p "$p" up -d --no-deps consumer \
+	>/dev/null 2>&1
 e2e_check "down: the consumer's baton waits for the producer" \
 	docker_lib_wait_log "${p}_consumer_1" '^baton: waiting for producer ' 30
 since=$(date +%s.%N)

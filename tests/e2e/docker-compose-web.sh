@@ -85,7 +85,7 @@ for i in $(seq "$E2E_RUNS"); do
 	fi
 	[ "$i" = "$E2E_RUNS" ] || clean "$p"
 done
-e2e_check "with baton: the first answer was 200 in $ok of $E2E_RUNS runs, httpd started once the page existed" \
+e2e_check "with baton: 200 in $ok of $E2E_RUNS runs, httpd started once the page existed" \
 	test "$ok" -eq "$E2E_RUNS"
 
 since=$(date +%s.%N)
