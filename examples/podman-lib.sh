@@ -31,6 +31,7 @@
 #   podman_lib_setup WORKDIR
 #   podman_lib_can_run
 #   podman_lib_build_image TAG [FILE...]
+#   podman_lib_rootfs_tar TAR [FILE...]
 #   podman_lib_kube_play YAML [EXTRA-PODMAN-KUBE-PLAY-ARGS...]
 #   podman_lib_pod_wait POD TIMEOUT
 #   podman_lib_pod_logs POD
@@ -212,6 +213,15 @@ EOF
     fi
 }
 
+# _podman_lib_tar_root MANIFEST ROOT TAR: fills the new directory ROOT from MANIFEST and writes
+# it to TAR, an uncompressed tar with every file owned by root.
+_podman_lib_tar_root() {
+    _podman_lib_populate_root "$2" <<EOF || return 1
+$1
+EOF
+    tar -C "$2" --numeric-owner --owner=0 --group=0 -cf "$3" . || return 1
+}
+
 _podman_lib_normalize_tag() {
     local tag=$1
     tag=${tag#localhost/}
@@ -255,10 +265,7 @@ _podman_lib_import() {
         old=$(_podman_lib_podman image inspect --format '{{.Id}}' "$image" 2>/dev/null) || old=
         tmp=$(mktemp -d "${TMPDIR:-/tmp}/podman-lib.XXXXXX") || exit 1
         trap 'rm -rf "$tmp"' EXIT
-        _podman_lib_populate_root "$tmp/root" <<EOF || exit 1
-$manifest
-EOF
-        tar -C "$tmp/root" --numeric-owner --owner=0 --group=0 -cf "$tmp/root.tar" . || exit 1
+        _podman_lib_tar_root "$manifest" "$tmp/root" "$tmp/root.tar" || exit 1
         set -- "$@" --change "ENV PATH=$PODMAN_LIB_IMAGE_PATH" \
             --change "LABEL $PODMAN_LIB_LABEL=$hash"
         if ! _podman_lib_podman import "$@" "$tmp/root.tar" "$image" >"$tmp/log" 2>&1 9>&-; then
@@ -372,6 +379,26 @@ podman_lib_can_run() {
     fi
 }
 
+# _podman_lib_check_files CALLER FILE...: every FILE exists, and no two share a base name
+# (they all go to /usr/local/bin).
+_podman_lib_check_files() {
+    local caller=$1 f seen=''
+    shift
+    for f in "$@"; do
+        if [ ! -f "$f" ]; then
+            _podman_lib_msg "$caller: no such file: $f"
+            return 1
+        fi
+        case " $seen " in
+        *" ${f##*/} "*)
+            _podman_lib_msg "$caller: two files named ${f##*/}"
+            return 1
+            ;;
+        esac
+        seen="$seen ${f##*/}"
+    done
+}
+
 # podman_lib_build_image TAG [FILE...]
 #   Builds image localhost/TAG (TAG = NAME or NAME:VERSION, default :latest)
 #   from busybox-static, with every applet as a symlink at its usual path
@@ -390,27 +417,37 @@ podman_lib_build_image() {
         _podman_lib_msg "usage: podman_lib_build_image TAG [FILE...]"
         return 2
     fi
-    local image bb f seen='' manifest hash
+    local image bb manifest hash
     image=$(_podman_lib_normalize_tag "$1") || return 2
     shift
     bb=$(_podman_lib_busybox) || return 1
-    for f in "$@"; do
-        if [ ! -f "$f" ]; then
-            _podman_lib_msg "podman_lib_build_image: no such file: $f"
-            return 1
-        fi
-        case " $seen " in
-        *" ${f##*/} "*)
-            _podman_lib_msg "podman_lib_build_image: two files named ${f##*/}"
-            return 1
-            ;;
-        esac
-        seen="$seen ${f##*/}"
-    done
+    _podman_lib_check_files podman_lib_build_image "$@" || return 1
     manifest=$(_podman_lib_manifest "$bb" "$@") || return 1
     hash=$(_podman_lib_manifest_key "$manifest" | _podman_lib_sha) || return 1
     _podman_lib_import "$image" "$hash" "$manifest" --change 'CMD ["/bin/sh"]' || return 1
     printf '%s\n' "$image"
+}
+
+# podman_lib_rootfs_tar TAR [FILE...]
+#   Writes the root filesystem podman_lib_build_image would import for the
+#   same FILEs to TAR (an uncompressed tar, every file owned by root), for
+#   another engine to import, e.g. `docker import`.  The image's settings are
+#   the caller's: podman_lib_build_image gives it PATH=$PODMAN_LIB_IMAGE_PATH
+#   and CMD ["/bin/sh"].  Needs no podman.  Takes ~1 s.
+podman_lib_rootfs_tar() {
+    if [ $# -lt 1 ]; then
+        _podman_lib_msg "usage: podman_lib_rootfs_tar TAR [FILE...]"
+        return 2
+    fi
+    local tar=$1 bb manifest tmp rc=0
+    shift
+    bb=$(_podman_lib_busybox) || return 1
+    _podman_lib_check_files podman_lib_rootfs_tar "$@" || return 1
+    manifest=$(_podman_lib_manifest "$bb" "$@") || return 1
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/podman-lib.XXXXXX") || return 1
+    _podman_lib_tar_root "$manifest" "$tmp/root" "$tar" || rc=1
+    rm -rf "$tmp"
+    return "$rc"
 }
 
 # podman_lib_kube_play YAML [EXTRA-ARGS...]

@@ -20,7 +20,7 @@ step() {
 install_missing() {
 	local want="meson ninja-build gcc pkg-config libev-dev libyaml-dev libcmocka-dev
 		libsystemd-dev clang clang-format busybox-static strace shellcheck util-linux procps
-		podman runc librsvg2-bin python3"
+		podman runc librsvg2-bin python3 docker.io docker-compose"
 	local missing="" p
 
 	for p in $want; do
@@ -81,9 +81,9 @@ CC=clang setup build-fuzz -Dfuzz=true -Dfuzz_seconds="$fuzz_seconds" \
 ninja -C build-fuzz
 
 step "test: normal build (unit, black-box, lint)"
-meson test -C build --print-errorlogs --num-processes "$jobs" --no-suite e2e
+meson test -C build --print-errorlogs --num-processes "$jobs" --no-suite e2e --no-suite docker
 
-step "test: static build (black-box, e2e in real containers)"
+step "test: static build (black-box, e2e in real containers: podman, and docker-compose)"
 meson test -C build-static --print-errorlogs --num-processes "$jobs" --no-suite unit --no-suite lint
 
 step "test: unit tests under ASan/UBSan"

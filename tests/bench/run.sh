@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 REPORT=${1:-}
-BENCHES=(startup memory reap signal gate)
+BENCHES=(startup memory reap signal gate compose-depends)
 start=$(date +%s)
 failed=0
 

@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: MIT
 # examples/ipc/compose.yaml:
 #  1. Static: one valid YAML document (yamlpaths, libyaml) with services producer and consumer
-#     on the example image (pull_policy never), the producer's IPC namespace shareable and the
-#     consumer in it (ipc: service:producer, depends_on producer), one named volume mounted at
+#     on the example image (pull_policy never), the consumer's IPC namespace shareable and the
+#     producer in it (ipc: service:consumer, so compose starts the consumer first), no
+#     depends_on, one named volume mounted at
 #     /run/baton in both, and the same commands as the tested pod.baton.yaml (with the baton
 #     baked into the image instead of /baton-bin/baton).
-#  2. Run as compose would, with plain `podman run`: the producer with --ipc shareable, the
-#     consumer with --ipc container:PRODUCER, both with the volume; both must exit 0, the
-#     consumer with all 1000 messages and the log line "producer is ready".
+#  2. Run as compose would, with plain `podman run`: the consumer first with --ipc shareable,
+#     then the producer with --ipc container:CONSUMER, both with the volume; both must exit 0,
+#     the consumer with all 1000 messages and the log line "producer is ready".
 #  3. When docker-compose (v1, Debian's docker-compose package) is installed: the file itself,
 #     `docker-compose up`, against podman's Docker API (a
 #     `podman system service` on a socket of our own). Otherwise a note says it was not run.
@@ -50,11 +51,10 @@ for s in producer consumer; do
 	e2e_check "$s: same command as in pod.baton.yaml" \
 		test "$(items "$paths" "services.$s.command")" = "$(pod_command "$s")"
 done
-e2e_check "producer: ipc shareable" test "$(get "$paths" services.producer.ipc)" = shareable
-e2e_check "consumer: ipc service:producer" \
-	test "$(get "$paths" services.consumer.ipc)" = "service:producer"
-e2e_check "consumer: depends_on producer" \
-	test "$(items "$paths" services.consumer.depends_on)" = producer
+e2e_check "consumer: ipc shareable" test "$(get "$paths" services.consumer.ipc)" = shareable
+e2e_check "producer: ipc service:consumer" \
+	test "$(get "$paths" services.producer.ipc)" = "service:consumer"
+e2e_check "no depends_on" e2e_lacks_match "$(cut -f1 <<<"$paths")" '\.depends_on'
 e2e_check "volume baton declared" test "$(get "$paths" volumes.baton)" = "{}"
 e2e_check "no other services" \
 	test "$(cut -f1 <<<"$paths" | sed -n 's/^services\.\([^.]*\)\..*/\1/p' | sort -u | tr '\n' ' ')" = "consumer producer "
@@ -71,8 +71,8 @@ service_pid=
 cleanup() {
 	local x
 	# One at a time: podman 4.3's `rm -f A B` removes nothing when B does not exist. The
-	# consumer first: it is in the producer's IPC namespace.
-	for x in "$name-consumer" "$name-dc_consumer_1" "$name-producer" "$name-dc_producer_1"; do
+	# producer first: it is in the consumer's IPC namespace.
+	for x in "$name-producer" "$name-dc_producer_1" "$name-consumer" "$name-dc_consumer_1"; do
 		podman rm -f --ignore "$x" >/dev/null 2>&1 || true
 	done
 	for x in "$name" "$name-dc_baton"; do
@@ -87,10 +87,10 @@ cleanup() {
 }
 trap cleanup EXIT
 podman volume create "$name" >/dev/null
-podman run -d --name "$name-producer" --ipc shareable --network none -v "$name:/run/baton" \
-	"$E2E_IMAGE" "${producer_cmd[@]}" >/dev/null
-podman run -d --name "$name-consumer" --ipc "container:$name-producer" --network none \
-	-v "$name:/run/baton" "$E2E_IMAGE" "${consumer_cmd[@]}" >/dev/null
+podman run -d --name "$name-consumer" --ipc shareable --network none -v "$name:/run/baton" \
+	"$E2E_IMAGE" "${consumer_cmd[@]}" >/dev/null
+podman run -d --name "$name-producer" --ipc "container:$name-consumer" --network none \
+	-v "$name:/run/baton" "$E2E_IMAGE" "${producer_cmd[@]}" >/dev/null
 consumer_code=$(e2e_wait_container "$name-consumer" 60) || true
 producer_code=$(e2e_wait_container "$name-producer" 60) || true
 consumer=$(e2e_logs "$name-consumer")
@@ -137,7 +137,7 @@ if [ "$rc" != 0 ] && ! kill -0 "$service_pid" 2>/dev/null; then
 	# outside this test. That is no fault of the compose file: start afresh, once.
 	wait "$service_pid" || e2e_note "podman system service died during docker-compose up (status $?); once more"
 	tail -n 5 "$E2E_WORK/service.log" >&2
-	for x in "$name-dc_consumer_1" "$name-dc_producer_1"; do
+	for x in "$name-dc_producer_1" "$name-dc_consumer_1"; do
 		podman rm -f --ignore "$x" >/dev/null 2>&1 || true
 	done
 	start_service
