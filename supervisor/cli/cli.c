@@ -409,7 +409,7 @@ static int each_map(struct options *o, const char *item, size_t len, const char 
 	return 0;
 }
 
-static int parse_bool(const char *s, bool *out)
+int cli_parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = { "1", "true", "yes", "on" };
 	static const char *const no[] = { "0", "false", "no", "off", "" };
@@ -457,7 +457,7 @@ static int apply(struct options *o, int id, const char *v, const char *what, cha
 			o->group = true;
 			return 0;
 		}
-		if (parse_bool(v, &o->group) < 0)
+		if (cli_parse_bool(v, &o->group) < 0)
 			return log_format_error(err, errlen, "%s: '%s' is not 1 or 0", what, v);
 		return 0;
 	case 's':

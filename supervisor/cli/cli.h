@@ -115,5 +115,7 @@ const char *cli_help(enum cli_command command);
 /* Pure value parsers, shared with the config file. -1 when invalid. */
 int cli_parse_seconds(const char *s, double *out);
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* 1, true, yes, on / 0, false, no, off or empty. */
+int cli_parse_bool(const char *s, bool *out);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "inject.h"
 
+#include "annotations.h"
 #include "gate.h"
 #include "log.h"
 #include "probe.h"
@@ -63,11 +64,11 @@ struct ctx {
 struct member {
 	int node; /* its mapping */
 	const char *name;
-	int after, ready_on, exit_with;	    /* annotation values, 0: none */
+	struct pod_container_args opts;	    /* from pod_annotations_container() */
 	unsigned char deps[GATE_MAX_NAMES]; /* --after, as indices into the members */
 	int n_deps;
-	int exit_dep; /* --exit-with, index; -1: none */
-	int state;    /* ordering check: 0 unseen, 1 on the path, 2 done */
+	int after_line, after_column; /* where its baton.dev/after annotation is */
+	int state;		      /* ordering check: 0 unseen, 1 on the path, 2 done */
 };
 
 static int fail(struct ctx *c, int id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -80,20 +81,44 @@ static void sanitize(char *s)
 			*s = '?';
 }
 
+static int vfail(struct ctx *c, int line, int column, const char *fmt, va_list ap)
+{
+	int len = snprintf(c->e->msg, sizeof(c->e->msg), "%s: ", c->what);
+
+	vsnprintf(c->e->msg + len, sizeof(c->e->msg) - (size_t)len, fmt, ap);
+	sanitize(c->e->msg);
+	c->e->line = line;
+	c->e->column = column;
+	errno = EINVAL;
+	return -1;
+}
+
 static int fail(struct ctx *c, int id, const char *fmt, ...)
 {
 	yaml_node_t *n = id > 0 ? yaml_document_get_node(c->doc, id) : NULL;
-	int len = snprintf(c->e->msg, sizeof(c->e->msg), "%s: ", c->what);
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(c->e->msg + len, sizeof(c->e->msg) - (size_t)len, fmt, ap);
+	r = vfail(c, n ? (int)n->start_mark.line + 1 : 0, n ? (int)n->start_mark.column + 1 : 0,
+		  fmt, ap);
 	va_end(ap);
-	sanitize(c->e->msg);
-	c->e->line = n ? (int)n->start_mark.line + 1 : 0;
-	c->e->column = n ? (int)n->start_mark.column + 1 : 0;
-	errno = EINVAL;
-	return -1;
+	return r;
+}
+
+/* fail() at a position that is not a node's. */
+static int fail_at(struct ctx *c, int line, int column, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail_at(struct ctx *c, int line, int column, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vfail(c, line, column, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 static yaml_node_t *node(struct ctx *c, int id)
@@ -390,69 +415,6 @@ static struct member *member_find(struct member *m, int n, const char *name, siz
 	return NULL;
 }
 
-/* Reads the baton.dev/<what>.<container> annotations into the members. */
-static int read_annotations(struct ctx *c, int ann, struct member *m, int n)
-{
-	static const char *const kinds[] = { "after.", "ready-on.", "exit-with." };
-	int np;
-	yaml_node_pair_t *p = pairs(c, ann, &np);
-
-	for (int i = 0; i < np; i++) {
-		const char *key = text(c, p[i].key), *rest;
-		struct member *to = NULL;
-		size_t k = 0;
-		int *slot;
-
-		if (!key || strncmp(key, PREFIX, strlen(PREFIX)) != 0)
-			continue;
-		rest = key + strlen(PREFIX);
-		if (!strcmp(rest, "inject"))
-			continue;
-		for (; k < 3 && strncmp(rest, kinds[k], strlen(kinds[k])) != 0; k++)
-			;
-		if (k == 3)
-			return fail(
-				c, p[i].key,
-				"unknown annotation %s (baton knows %sinject, %safter.CONTAINER, "
-				"%sready-on.CONTAINER, %sexit-with.CONTAINER)",
-				key, PREFIX, PREFIX, PREFIX, PREFIX);
-		rest += strlen(kinds[k]);
-		to = member_find(m, n, rest, strlen(rest));
-		if (!to)
-			return fail(c, p[i].key, "annotation %s: the pod has no container '%s'",
-				    key, rest);
-		if (!text(c, p[i].value))
-			return fail(c, p[i].value, "annotation %s: the value must be a string",
-				    key);
-		slot = k == 0 ? &to->after : k == 1 ? &to->ready_on : &to->exit_with;
-		if (*slot)
-			return fail(c, p[i].key, "annotation %s is given twice", key);
-		*slot = p[i].value;
-	}
-	return 0;
-}
-
-/* The next word of s separated by any of seps; its length, 0 at the end. */
-static size_t next_word(const char **s, const char *seps)
-{
-	*s += strspn(*s, seps);
-	return strcspn(*s, seps);
-}
-
-/* Drops the blanks around s[0..len) (and a CR); the new length. */
-static size_t trim(const char **s, size_t len)
-{
-	size_t skip = strspn(*s, BLANKS);
-
-	if (skip > len)
-		skip = len;
-	*s += skip;
-	len -= skip;
-	while (len && strchr(BLANKS "\r", (*s)[len - 1]))
-		len--;
-	return len;
-}
-
 /* A scalar copied (so that the emitter sees no alias), anything else as it is. */
 static int copy_scalar(struct ctx *c, int id)
 {
@@ -462,77 +424,6 @@ static int copy_scalar(struct ctx *c, int id)
 		return id;
 	return track(c, yaml_document_add_scalar(c->doc, n->tag, n->data.scalar.value,
 						 (int)n->data.scalar.length, n->data.scalar.style));
-}
-
-/* Finds the container a name in annotation `key` refers to (not self). Its index, or -1. */
-static int resolve(struct ctx *c, int id, const char *key, struct member *m, int n,
-		   struct member *self, const char *name, size_t len)
-{
-	struct member *to = member_find(m, n, name, len);
-
-	if (!to)
-		return fail(c, id, "annotation %s%s: the pod has no container '%.*s'", key,
-			    self->name, (int)len, name);
-	if (to == self)
-		return fail(c, id, "annotation %s%s: '%s' cannot wait for itself", key, self->name,
-			    self->name);
-	return (int)(to - m);
-}
-
-/* Checks what one container's annotations ask for. */
-static int check_member(struct ctx *c, struct member *m, int n, struct member *self)
-{
-	const char *s = text(c, self->after), *lines = text(c, self->ready_on);
-	size_t len;
-	int i, count = 0;
-
-	for (; s && (len = next_word(&s, ", \t\n")); s += len) {
-		if ((i = resolve(c, self->after, PREFIX "after.", m, n, self, s, len)) < 0)
-			return -1;
-		if (memchr(self->deps, i, (size_t)self->n_deps))
-			continue;
-		if (self->n_deps == GATE_MAX_NAMES)
-			return fail(c, self->after,
-				    "annotation %safter.%s: more than %d containers", PREFIX,
-				    self->name, GATE_MAX_NAMES);
-		self->deps[self->n_deps++] = (unsigned char)i;
-	}
-	if (self->after && !self->n_deps)
-		return fail(c, self->after, "annotation %safter.%s: names no container", PREFIX,
-			    self->name);
-	for (s = lines; s && (len = next_word(&s, "\n")); s += len) {
-		struct probe_spec spec;
-		const char *t = s;
-		size_t tlen = trim(&t, len);
-		char *line = tlen ? strndup(t, tlen) : NULL, err[200];
-		int r = 0;
-
-		if (tlen && !line)
-			return track(c, 0);
-		if (tlen && ++count > PROBE_MAX)
-			r = fail(c, self->ready_on,
-				 "annotation %sready-on.%s: more than %d conditions", PREFIX,
-				 self->name, PROBE_MAX);
-		else if (tlen && probe_parse(line, &spec, err, sizeof(err)) < 0)
-			r = fail(c, self->ready_on, "annotation %sready-on.%s: %s", PREFIX,
-				 self->name, err);
-		free(line);
-		if (r < 0)
-			return -1;
-	}
-	if (lines && !count)
-		return fail(c, self->ready_on, "annotation %sready-on.%s: no condition", PREFIX,
-			    self->name);
-	self->exit_dep = -1;
-	s = text(c, self->exit_with);
-	if (s && (len = next_word(&s, BLANKS)) && !s[len + strspn(s + len, BLANKS)])
-		self->exit_dep =
-			resolve(c, self->exit_with, PREFIX "exit-with.", m, n, self, s, len);
-	else if (s)
-		return fail(c, self->exit_with,
-			    "annotation %sexit-with.%s: give one container name", PREFIX,
-			    self->name);
-	return self->exit_with && self->exit_dep < 0 ? -1 : 0;
 }
 
 /*
@@ -550,8 +441,9 @@ static int check_cycle(struct ctx *c, struct member *m, int i, int *path, int de
 		for (int k = from; k < depth; k++)
 			snprintf(circle + strlen(circle), sizeof(circle) - strlen(circle), "%s -> ",
 				 m[path[k]].name);
-		return fail(c, m[i].after, "the %safter annotations form a circle: %s%s", PREFIX,
-			    circle, m[i].name);
+		return fail_at(c, m[i].after_line, m[i].after_column,
+			       "the %safter annotations form a circle: %s%s", PREFIX, circle,
+			       m[i].name);
 	}
 	if (m[i].state == 2)
 		return 0;
@@ -564,15 +456,33 @@ static int check_cycle(struct ctx *c, struct member *m, int i, int *path, int de
 	return 0;
 }
 
-/* The program of a container without a command: --entrypoint NAME=CMD, split on blanks. */
-static const char *entrypoint(struct ctx *c, const char *name)
+/*
+ * The program of a container without a command: --entrypoint NAME=CMD, else the annotation
+ * baton.dev/entrypoint.NAME. Appends it to seq; 0 when there is none.
+ */
+static int add_entrypoint(struct ctx *c, struct member *m, int seq, bool *found)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(m->name);
+	char **argv = m->opts.entrypoint, err[256];
+	int n = m->opts.n_entrypoint, r = 0;
+	bool own = false;
 
 	for (int i = 0; i < c->s->n_entrypoints; i++)
-		if (!strncmp(c->s->entrypoints[i], name, len) && c->s->entrypoints[i][len] == '=')
-			return c->s->entrypoints[i] + len + 1;
-	return NULL;
+		if (!strncmp(c->s->entrypoints[i], m->name, len) &&
+		    c->s->entrypoints[i][len] == '=') {
+			if (pod_argv_parse(c->s->entrypoints[i] + len + 1, &argv, &n, err,
+					   sizeof(err)) < 0)
+				return errno == ENOMEM ? track(c, 0)
+						       : fail(c, m->node, "--entrypoint: %s", err);
+			own = true;
+			break;
+		}
+	*found = argv != NULL;
+	for (int i = 0; r == 0 && i < n; i++)
+		r = seq_append(c, seq, add_text(c, argv[i]));
+	if (own)
+		pod_argv_free(argv);
+	return r;
 }
 
 static bool same_items(struct ctx *c, int a, int b)
@@ -596,45 +506,29 @@ static bool same_items(struct ctx *c, int a, int b)
  * manifest's command, the one after -- when it already ran under baton, or --entrypoint) and
  * args. Returns the new sequence's id.
  */
-static int wrapped_command(struct ctx *c, struct member *m, struct member *all, int cmd, int args)
+static int wrapped_command(struct ctx *c, struct member *m, int cmd, int args)
 {
-	struct {
-		const char *s;
-		size_t len;
-	} w[12 + 2 * PROBE_MAX];
-	char list[GATE_MAX_NAMES * (GATE_NAME_MAX + 1)] = "";
 	yaml_node_item_t *it;
 	int seq, n = 0, from = 0, prefix;
-	const char *s, *ep;
-	size_t len;
+	const char *s;
+	bool found = false;
 
-#define WORD(str, l) (w[n].s = (str), w[n++].len = (l))
-#define OPT(str)     WORD(str, strlen(str))
-	OPT(INJECT_BIN), OPT("--name"), OPT(m->name), OPT("--dir"), OPT(INJECT_GATE_DIR);
-	for (int d = 0; d < m->n_deps; d++)
-		sprintf(list + strlen(list), "%s%s", d ? "," : "", all[m->deps[d]].name);
-	if (m->n_deps)
-		OPT("--after"), OPT(list);
-	for (s = text(c, m->ready_on); s && (len = next_word(&s, "\n")); s += len) {
-		const char *spec = s;
-		size_t speclen = trim(&spec, len);
-
-		if (speclen)
-			OPT("--ready-on"), WORD(spec, speclen);
-	}
-	if (m->exit_dep >= 0)
-		OPT("--exit-with"), OPT(all[m->exit_dep].name);
-	OPT("--");
-#undef OPT
-#undef WORD
-	prefix = n;
 	n = items(c, cmd, &it);
 	if ((seq = add_seq(c, node(c, n ? cmd : args) ? node(c, n ? cmd : args)->data.sequence.style
 						      : YAML_BLOCK_SEQUENCE_STYLE)) < 0)
 		return -1;
-	for (int i = 0; i < prefix; i++)
-		if (seq_append(c, seq, add_str(c, w[i].s, w[i].len)) < 0)
+	/* BIN --name NAME --dir DIR, the annotations' options, -- */
+	if (seq_append(c, seq, add_text(c, INJECT_BIN)) < 0)
+		return -1;
+	for (int i = 0; i < m->opts.n_args; i++)
+		if (seq_append(c, seq, add_text(c, m->opts.args[i])) < 0 ||
+		    (i == 1 && (seq_append(c, seq, add_text(c, "--dir")) < 0 ||
+				seq_append(c, seq, add_text(c, INJECT_GATE_DIR)) < 0)))
 			return -1;
+	if (seq_append(c, seq, add_text(c, "--")) < 0)
+		return -1;
+	prefix = items(c, seq, &it);
+	n = items(c, cmd, &it);
 
 	if (n && (s = text(c, it[0])) && !strcmp(s, INJECT_BIN)) {
 		while (++from < n && (!(s = text(c, it[from])) || strcmp(s, "--") != 0))
@@ -643,15 +537,15 @@ static int wrapped_command(struct ctx *c, struct member *m, struct member *all, 
 			return fail(c, cmd,
 				    "container '%s' runs %s without '--' before its program",
 				    m->name, INJECT_BIN);
-	} else if (!n && (ep = entrypoint(c, m->name))) {
-		for (s = ep; (len = next_word(&s, BLANKS)); s += len)
-			if (seq_append(c, seq, add_str(c, s, len)) < 0)
-				return -1;
 	} else if (!n) {
-		return fail(c, m->node,
-			    "container '%s' has no command (baton cannot look up the image's "
-			    "entrypoint): add one, or give --entrypoint %s=CMD",
-			    m->name, m->name);
+		if (add_entrypoint(c, m, seq, &found) < 0)
+			return -1;
+		if (!found)
+			return fail(c, m->node,
+				    "container '%s' has no command (baton cannot look up the "
+				    "image's entrypoint): add one, give --entrypoint %s=CMD or "
+				    "annotate %sentrypoint.%s",
+				    m->name, m->name, PREFIX, m->name);
 	}
 	/* the program: the command's words from `from` on, then args */
 	for (int a = 0; a < 2; a++, n = items(c, args, &it), from = 0)
@@ -715,7 +609,7 @@ static int add_mounts(struct ctx *c, int map, const char *name)
 }
 
 /* Runs one container under baton: command rewritten (args folded in), volumes mounted. */
-static int wrap(struct ctx *c, struct member *m, struct member *all)
+static int wrap(struct ctx *c, struct member *m)
 {
 	int cmd, args, pcmd, pargs, seq, key, n;
 
@@ -726,7 +620,7 @@ static int wrap(struct ctx *c, struct member *m, struct member *all)
 		return fail(c, cmd, "container '%s': command is not a list", m->name);
 	if (args && !is(c, args, YAML_SEQUENCE_NODE))
 		return fail(c, args, "container '%s': args is not a list", m->name);
-	if ((seq = wrapped_command(c, m, all, cmd, args)) < 0)
+	if ((seq = wrapped_command(c, m, cmd, args)) < 0)
 		return -1;
 	if (!cmd || pargs >= 0 || !same_items(c, cmd, seq)) {
 		if (pcmd >= 0) {
@@ -799,7 +693,7 @@ static int add_pod_parts(struct ctx *c, int spec, int containers_pair)
 	const char *const install[] = { "baton", "install", INJECT_BIN_DIR };
 	int list, pair, item, seq, n;
 	yaml_node_item_t *it;
-	bool found;
+	bool found = false;
 
 	if (find_named(c, spec, "initContainers", INSTALLER, &list, &pair, &found) < 0)
 		return -1;
@@ -836,11 +730,75 @@ static int add_pod_parts(struct ctx *c, int spec, int containers_pair)
 	return 0;
 }
 
+/* The containers that --after names, as indices, from the options the annotations gave. */
+static void find_deps(struct member *m, int n, struct member *self)
+{
+	for (int i = 1; i < self->opts.n_args; i++) {
+		const char *s = self->opts.args[i];
+
+		if (strcmp(self->opts.args[i - 1], "--after") != 0)
+			continue;
+		for (size_t len; (len = strcspn(s, ",")); s += len + !!s[len]) {
+			struct member *to = member_find(m, n, s, len);
+
+			if (to && self->n_deps < GATE_MAX_NAMES &&
+			    !memchr(self->deps, (int)(to - m), (size_t)self->n_deps))
+				self->deps[self->n_deps++] = (unsigned char)(to - m);
+		}
+	}
+}
+
+/* Reads the annotations for every member, checks the ordering, and wraps each container. */
+static int inject_members(struct ctx *c, int spec, int ann, struct member *m, int n)
+{
+	const char *names[INJECT_MAX_CONTAINERS];
+	int path[INJECT_MAX_CONTAINERS], np, pair, r = 0;
+	yaml_node_pair_t *p = pairs(c, ann, &np);
+	struct pod_annotation *a = calloc((size_t)np + 1, sizeof(*a));
+
+	if (!a)
+		return track(c, 0);
+	for (int i = 0; i < n; i++)
+		names[i] = m[i].name;
+	for (int i = 0; i < np; i++) {
+		yaml_node_t *key = node(c, p[i].key);
+
+		a[i] = (struct pod_annotation){ text(c, p[i].key), text(c, p[i].value),
+						(int)key->start_mark.line + 1,
+						(int)key->start_mark.column + 1 };
+		if (a[i].key && !strncmp(a[i].key, PREFIX "after.", strlen(PREFIX "after."))) {
+			struct member *to = member_find(m, n, a[i].key + strlen(PREFIX "after."),
+							strlen(a[i].key + strlen(PREFIX "after.")));
+
+			if (to)
+				to->after_line = a[i].line, to->after_column = a[i].column;
+		}
+	}
+	for (int i = 0; r == 0 && i < n; i++) {
+		struct parse_error e;
+
+		if (pod_annotations_container(a, np, m[i].name, names, n, &m[i].opts, &e) < 0)
+			r = errno == ENOMEM ? track(c, 0)
+					    : fail_at(c, e.line, e.column, "%s", e.msg);
+		else
+			find_deps(m, n, &m[i]);
+	}
+	for (int i = 0; r == 0 && i < n; i++)
+		r = check_cycle(c, m, i, path, 0);
+	for (int i = 0; r == 0 && i < n; i++)
+		r = wrap(c, &m[i]);
+	for (int i = 0; i < n; i++)
+		pod_container_args_free(&m[i].opts);
+	free(a);
+	if (r == 0)
+		map_get(c, spec, "containers", NULL, &pair);
+	return r < 0 ? -1 : add_pod_parts(c, spec, pair);
+}
+
 /* Injects one pod spec (already this place's own); ann: the template's annotations or 0. */
 static int inject_pod(struct ctx *c, int spec, int ann)
 {
 	struct member m[INJECT_MAX_CONTAINERS];
-	int path[INJECT_MAX_CONTAINERS];
 	yaml_node_item_t *it;
 	int containers, pair, n, name;
 
@@ -874,19 +832,7 @@ static int inject_pod(struct ctx *c, int spec, int ann)
 		if (!strcmp(m[i].name, INSTALLER))
 			return fail(c, name, "the container name '%s' is baton's own", INSTALLER);
 	}
-	if (read_annotations(c, ann, m, n) < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (check_member(c, m, n, &m[i]) < 0)
-			return -1;
-	for (int i = 0; i < n; i++)
-		if (check_cycle(c, m, i, path, 0) < 0)
-			return -1;
-	for (int i = 0; i < n; i++)
-		if (wrap(c, &m[i], m) < 0)
-			return -1;
-	map_get(c, spec, "containers", NULL, &pair);
-	return add_pod_parts(c, spec, pair);
+	return inject_members(c, spec, ann, m, n);
 }
 
 /* Follows path ("spec.template.") from map; with own, makes every step this place's own. */
@@ -1302,8 +1248,9 @@ out:
 int inject_settings_check(const struct inject_settings *s, char *err, size_t errlen)
 {
 	for (int i = 0; i < s->n_entrypoints; i++) {
-		const char *ep = s->entrypoints[i], *eq = strchr(ep, '='), *cmd;
-		char name[GATE_NAME_MAX + 1];
+		const char *ep = s->entrypoints[i], *eq = strchr(ep, '=');
+		char name[GATE_NAME_MAX + 1], msg[256], **argv;
+		int n;
 
 		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - ep) : 0, ep);
 		if (!eq || (size_t)(eq - ep) > GATE_NAME_MAX || !gate_name_valid(name)) {
@@ -1313,11 +1260,11 @@ int inject_settings_check(const struct inject_settings *s, char *err, size_t err
 				 ep);
 			return -1;
 		}
-		cmd = eq + 1;
-		if (!cmd[strspn(cmd, BLANKS)]) {
-			snprintf(err, errlen, "--entrypoint: '%s' gives no command", ep);
+		if (pod_argv_parse(eq + 1, &argv, &n, msg, sizeof(msg)) < 0) {
+			snprintf(err, errlen, "--entrypoint: '%s': %s", ep, msg);
 			return -1;
 		}
+		pod_argv_free(argv);
 		for (int j = 0; j < i; j++)
 			if (!strncmp(s->entrypoints[j], ep, (size_t)(eq - ep) + 1)) {
 				snprintf(err, errlen, "--entrypoint: container '%s' given twice",

@@ -235,7 +235,7 @@ static void test_settings_check(void **state)
 	    {"app", "--entrypoint: 'app' is not CONTAINER=CMD with a valid container name"},
 	    {"=x", "--entrypoint: '=x' is not CONTAINER=CMD with a valid container name"},
 	    {"App=x", "--entrypoint: 'App=x' is not CONTAINER=CMD with a valid container name"},
-	    {"app= \t", "--entrypoint: 'app= \t' gives no command"},
+	    {"app= \t", "--entrypoint: 'app= \t': no command"},
 	    {"a-very-long-name-that-is-longer-than-sixty-three-characters-for-sure=x",
 	     "--entrypoint: 'a-very-long-name-that-is-longer-than-sixty-three-characters-for-"
 	     "sure=x' is not CONTAINER=CMD with a valid container name"},
@@ -460,8 +460,8 @@ static void test_limits(void **state)
 	at += (size_t)sprintf(text + at, "\nspec:\n  containers:\n");
 	for (int i = 0; i <= GATE_MAX_NAMES + 1; i++)
 		at += (size_t)sprintf(text + at, "  - {name: c%d, command: [c]}\n", i);
-	assert_inject_error(text, "t.yaml:4:25: Pod (document 1): annotation baton.dev/after.c0: "
-				  "more than 32 containers");
+	assert_inject_error(text, "t.yaml:4:5: Pod (document 1): annotation baton.dev/after.c0: "
+				  "more than 32 names");
 	free(text);
 }
 
@@ -480,17 +480,17 @@ static void test_inline_errors(void **state)
 			    "t.yaml:2:25: Pod (document 1): metadata.annotations is not a mapping");
 	assert_inject_error("kind: Pod\nmetadata: {annotations: {baton.dev/ready-on.a: \"\"}}\n"
 			    "spec: {containers: [{name: a, command: [a]}]}\n",
-			    "t.yaml:2:48: Pod (document 1): annotation baton.dev/ready-on.a: no "
+			    "t.yaml:2:26: Pod (document 1): annotation baton.dev/ready-on.a: no "
 			    "condition");
 	assert_inject_error(
 	    "kind: Pod\nmetadata: {annotations: {baton.dev/exit-with.a: b c}}\n"
 	    "spec: {containers: [{name: a, command: [a]}, {name: b, command: [b]}]}\n",
-	    "t.yaml:2:49: Pod (document 1): annotation baton.dev/exit-with.a: give "
+	    "t.yaml:2:26: Pod (document 1): annotation baton.dev/exit-with.a: give "
 	    "one container name");
 	assert_inject_error(
 	    "kind: Pod\nmetadata: {annotations: {baton.dev/after.a: Not_A_Name}}\n"
 	    "spec: {containers: [{name: a, command: [a]}]}\n",
-	    "t.yaml:2:45: Pod (document 1): annotation baton.dev/after.a: the pod has "
+	    "t.yaml:2:26: Pod (document 1): annotation baton.dev/after.a: the pod has "
 	    "no container 'Not_A_Name'");
 	assert_inject_error(
 	    "kind: Pod\nspec: {containers: [{name: a, command: [x, --]}, "
@@ -498,8 +498,8 @@ static void test_inline_errors(void **state)
 	    "t.yaml:2:69: Pod (document 1): container 'b' has no program after '--'");
 	assert_inject_error("kind: Pod\nspec: {containers: [{name: a, command: []}]}\n",
 			    "t.yaml:2:21: Pod (document 1): container 'a' has no command (baton "
-			    "cannot look up the image's entrypoint): add one, or give --entrypoint "
-			    "a=CMD");
+			    "cannot look up the image's entrypoint): add one, give --entrypoint "
+			    "a=CMD or annotate baton.dev/entrypoint.a");
 	assert_inject_error(
 	    "kind: Pod\nmetadata: {annotations: {baton.dev/after.a: b, "
 	    "baton.dev/after.a: b}}\n"
@@ -612,7 +612,7 @@ static void test_main(void **state)
 	text = slurp(path, &len);
 	assert_string_equal(text, "baton: <stdin>:4:5: Pod (document 1): container 'a' has no "
 				  "command (baton cannot look up the image's entrypoint): add one, "
-				  "or give --entrypoint a=CMD\n");
+				  "give --entrypoint a=CMD or annotate baton.dev/entrypoint.a\n");
 	free(text);
 
 	r.in = "a: [\n";
