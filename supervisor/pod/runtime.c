@@ -381,6 +381,31 @@ static bool has_prefix_key(json_t *ann)
 	return false;
 }
 
+/*
+ * The parser checks the values of the annotations that apply to the container it is asked
+ * about. An invalid annotation for another container of the pod must stop this one too, or
+ * half the pod would start, unordered: every container named by a key is checked as well.
+ */
+static int check_siblings(const struct pod_annotation *a, size_t n, const char *self,
+			  struct parse_error *pe)
+{
+	const size_t plen = strlen(POD_ANNOTATION_PREFIX);
+	struct pod_container_args other;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *dot;
+
+		if (strncmp(a[i].key, POD_ANNOTATION_PREFIX, plen) != 0 ||
+		    !(dot = strchr(a[i].key + plen, '.')) || strcmp(dot + 1, self) == 0 ||
+		    !runtime_name_valid(dot + 1))
+			continue;
+		if (pod_annotations_container(a, (int)n, dot + 1, NULL, 0, &other, pe) < 0)
+			return -1;
+		pod_container_args_free(&other);
+	}
+	return 0;
+}
+
 int runtime_plan(json_t *config, const char *engine_name, struct runtime_plan *p, char *err,
 		 size_t errlen)
 {
@@ -421,6 +446,10 @@ int runtime_plan(json_t *config, const char *engine_name, struct runtime_plan *p
 	}
 	memset(&pe, 0, sizeof(pe));
 	rc = pod_annotations_container(a, (int)n, p->name, NULL, 0, &p->args, &pe);
+	if (rc == 0 && check_siblings(a, n, p->name, &pe) < 0) {
+		pod_container_args_free(&p->args);
+		rc = -1;
+	}
 	free(a);
 	if (rc < 0)
 		return log_format_error(err, errlen, "container %s: %s", p->name, pe.msg);

@@ -263,6 +263,10 @@ static void test_plan(void **state)
 	expect_error(c, NULL, "container consumer: ");
 	expect_error(c, NULL, "baton.dev/ready-on.consumer");
 	set_annotation(c, "baton.dev/ready-on.consumer", NULL);
+	/* another container's invalid annotation stops this one too: no half-started pod */
+	set_annotation(c, "baton.dev/exit-with.producer", "Not-A-Name");
+	expect_error(c, NULL, "container consumer: annotation baton.dev/exit-with.producer");
+	set_annotation(c, "baton.dev/exit-with.producer", NULL);
 	/* a value that is not a string */
 	json_object_set_new(json_object_get(c, "annotations"), "baton.dev/after.consumer",
 			    json_integer(1));
