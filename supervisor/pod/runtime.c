@@ -592,14 +592,14 @@ static void log_file_line(const char *msg)
 	    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return;
 	if (log_json) {
-		json_t *o =
-			json_pack("{s:s, s:s, s:s}", "level", "error", "msg", msg, "time", stamp);
+		json_t *o = json_pack("{s:s, s:s+, s:s}", "level", "error", "msg",
+				      "baton-runtime: ", msg, "time", stamp);
 
 		line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(o);
 	} else {
 		json_t *s =
-			json_string(msg); /* logrus quotes msg as Go does: close enough to JSON */
+			json_pack("s+", "baton-runtime: ", msg); /* logrus quotes msg as Go does */
 		char *q = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
 
 		if (q && asprintf(&line, "time=\"%s\" level=error msg=%s", stamp, q) < 0)

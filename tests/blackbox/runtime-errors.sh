@@ -30,11 +30,11 @@ name='.annotations["io.kubernetes.cri.container-name"] = "producer"'
 b=$(bundle bad podman-producer.json "$name | .annotations[\"baton.dev/ready-on.producer\"] = \"bogus:1\"")
 refused "invalid annotation, JSON log" 'container producer: .*ready-on.*bogus' "$b" \
 	--log "$T/log.json" --log-format json
-jq -e -s 'length == 1 and (.[0] | .level == "error" and (.msg | test("^container producer: .*bogus"))
+jq -e -s 'length == 1 and (.[0] | .level == "error" and (.msg | test("^baton-runtime: container producer: .*bogus"))
 	and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")))' "$T/log.json" >/dev/null ||
 	fail "the JSON log line: $(cat "$T/log.json")"
 refused "invalid annotation, text log" 'container producer: ' "$b" --log "$T/log.txt"
-grep -qE '^time="[0-9T:-]+Z" level=error msg="container producer: .*bogus.*"$' "$T/log.txt" ||
+grep -qE '^time="[0-9T:-]+Z" level=error msg="baton-runtime: container producer: .*bogus.*"$' "$T/log.txt" ||
 	fail "the text log line: $(cat "$T/log.txt")"
 
 refused "a sandbox id with a path in it" "container producer: invalid sandbox id '\.\./\.\./etc'" \
