@@ -20,9 +20,9 @@ int main(int argc, char **argv)
 		return 1;
 	if (a.command && strcmp(a.command, "delete") == 0)
 		runtime_pod_dir_remove(&config, a.id);
-	if (a.command && (strcmp(a.command, "create") == 0 || strcmp(a.command, "run") == 0) &&
-	    runtime_prepare(&a, &config) < 0)
-		return 1;
-	runtime_exec(&config, argv);
+	if (!a.command || (strcmp(a.command, "create") != 0 && strcmp(a.command, "run") != 0) ||
+	    runtime_prepare(&a, &config) == 0)
+		runtime_exec(&config, argv);
+	runtime_config_free(&config);
 	return 1;
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -569,6 +570,107 @@ int runtime_rewrite(json_t *config, const struct runtime_plan *p, const char *ba
 	return 0;
 }
 
+/* ---- integers beyond int64 ------------------------------------------------------------------ */
+
+/* Does the integer text t[0..n) (optional '-', digits) fit into int64? */
+static bool fits_int64(const char *t, size_t n)
+{
+	const char *max = t[0] == '-' ? "9223372036854775808" : "9223372036854775807";
+	size_t digits = n - (t[0] == '-');
+
+	t += t[0] == '-';
+	while (digits > 1 && *t == '0') {
+		t++;
+		digits--;
+	}
+	return digits < 19 || (digits == 19 && strncmp(t, max, 19) <= 0);
+}
+
+char *runtime_bigints_hide(const char *in, size_t len, const char *nonce, size_t *outlen)
+{
+	size_t nlen = strlen(nonce), cap = len + 1, o = 0;
+	char *out = malloc(cap);
+	bool str = false;
+
+	for (size_t i = 0; out && i < len;) {
+		size_t n = 0;
+
+		if (str || (in[i] != '-' && (in[i] < '0' || in[i] > '9'))) {
+			if (str && in[i] == '\\' && i + 1 < len) {
+				out[o++] = in[i++];
+			} else if (in[i] == '"') {
+				str = !str;
+			}
+			out[o++] = in[i++];
+			continue;
+		}
+		while (i + n < len && strchr("-+.eE0123456789", in[i + n]))
+			n++;
+		if (strspn(in + i + (in[i] == '-'), "0123456789") + (in[i] == '-') != n ||
+		    n == (size_t)(in[i] == '-') || fits_int64(in + i, n)) {
+			memcpy(out + o, in + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		/* "NONCE" plus the digits: 3 bytes and the nonce more than the number. */
+		cap += nlen + 3;
+		char *grown = realloc(out, cap);
+
+		if (!grown) {
+			free(out);
+			return NULL;
+		}
+		out = grown;
+		o += (size_t)sprintf(out + o, "\"%s%.*s\"", nonce, (int)n, in + i);
+		i += n;
+	}
+	if (!out)
+		return NULL;
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+char *runtime_bigints_show(const char *in, const char *nonce)
+{
+	size_t nlen = strlen(nonce), o = 0;
+	char *out = malloc(strlen(in) + 1);
+	const char *p = in, *q;
+
+	if (!out)
+		return NULL;
+	while ((q = strchr(p, '"'))) {
+		size_t digits;
+
+		memcpy(out + o, p, (size_t)(q - p));
+		o += (size_t)(q - p);
+		digits = strncmp(q + 1, nonce, nlen) == 0
+				 ? strspn(q + 1 + nlen + (q[1 + nlen] == '-'), "0123456789") +
+					   (q[1 + nlen] == '-')
+				 : 0;
+		if (digits && q[1 + nlen + digits] == '"') {
+			memcpy(out + o, q + 1 + nlen, digits);
+			o += digits;
+			p = q + 2 + nlen + digits;
+			continue;
+		}
+		/* Any other string: copied whole, escapes included, so no quote inside it counts.
+		 */
+		out[o++] = *q++;
+		while (*q && *q != '"') {
+			if (*q == '\\' && q[1])
+				out[o++] = *q++;
+			out[o++] = *q++;
+		}
+		if (*q)
+			out[o++] = *q++;
+		p = q;
+	}
+	strcpy(out + o, p);
+	return out;
+}
+
 /* ---- the log ------------------------------------------------------------------------------ */
 
 static const char *log_file;
@@ -836,13 +938,15 @@ static int baton_path(const struct runtime_config *c, char *path, size_t size)
 }
 
 /* Writes config in place of dfd/config.json, with its mode, by rename. */
-static int config_write(int bfd, json_t *config, const struct stat *st)
+static int config_write(int bfd, json_t *config, const struct stat *st, const char *nonce)
 {
 	static const char tmp[] = ".config.json.baton-runtime";
-	char *text = json_dumps(config, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *dumped = json_dumps(config, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *text = dumped ? runtime_bigints_show(dumped, nonce) : NULL;
 	size_t len = text ? strlen(text) : 0, off = 0;
 	int fd;
 
+	free(dumped);
 	if (!text) {
 		runtime_error("cannot encode config.json");
 		return -1;
@@ -895,6 +999,18 @@ static const char *engine_name(const char *id, char *out, size_t size)
 	return out;
 }
 
+/* 16 random hex digits and a marker no engine writes. */
+static int make_nonce(char out[24])
+{
+	unsigned char r[8];
+
+	if (getrandom(r, sizeof(r), 0) != sizeof(r))
+		return -1;
+	snprintf(out, 24, "%02x%02x%02x%02x%02x%02x%02x%02x~int:", r[0], r[1], r[2], r[3], r[4],
+		 r[5], r[6], r[7]);
+	return 0;
+}
+
 int runtime_prepare(const struct runtime_argv *a, const struct runtime_config *c)
 {
 	const char *bundle = a->bundle ? a->bundle : ".";
@@ -904,7 +1020,7 @@ int runtime_prepare(const struct runtime_argv *a, const struct runtime_config *c
 	json_t *config = NULL;
 	struct stat st;
 	size_t len;
-	char *buf = NULL;
+	char *buf = NULL, *hidden = NULL, nonce[24];
 	int bfd, fd, rc = -1;
 
 	bfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -920,7 +1036,11 @@ int runtime_prepare(const struct runtime_argv *a, const struct runtime_config *c
 		rc = 0;
 		goto out;
 	}
-	config = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (make_nonce(nonce) < 0 || !(hidden = runtime_bigints_hide(buf, len, nonce, &len))) {
+		runtime_error("out of memory or randomness: %s", strerror(errno));
+		goto out;
+	}
+	config = json_loadb(hidden, len, JSON_REJECT_DUPLICATES, &je);
 	if (!config) {
 		runtime_error("%s/config.json:%d:%d: %s", bundle, je.line, je.column, je.text);
 		goto out;
@@ -939,11 +1059,12 @@ int runtime_prepare(const struct runtime_argv *a, const struct runtime_config *c
 		if (runtime_rewrite(config, &plan, baton, pod_dir, err, sizeof(err)) < 0)
 			runtime_error("%s", err);
 		else
-			rc = config_write(bfd, config, &st);
+			rc = config_write(bfd, config, &st, nonce);
 	}
 	runtime_plan_free(&plan);
 out:
 	json_decref(config);
+	free(hidden);
 	free(buf);
 	close(bfd);
 	return rc;

@@ -92,6 +92,17 @@ int runtime_rewrite(json_t *config, const struct runtime_plan *p, const char *ba
  */
 int runtime_conmon_name(const char *cmdline, size_t len, const char *id, char *out, size_t size);
 
+/*
+ * jansson holds integers as int64, but config.json may carry uint64 values above INT64_MAX
+ * (an unlimited rlimit is 18446744073709551615). runtime_bigints_hide() turns every integer
+ * outside strings that does not fit into the string "NONCE<digits>" (nonce: hex, unguessable
+ * by pod authors), so that the document parses; runtime_bigints_show() turns such strings in
+ * jansson's output back into the number. Both return a malloc'd NUL-terminated copy (*outlen
+ * its length), or NULL (ENOMEM).
+ */
+char *runtime_bigints_hide(const char *in, size_t len, const char *nonce, size_t *outlen);
+char *runtime_bigints_show(const char *in, const char *nonce);
+
 /* ---- I/O, for runtime_main.c ---- */
 
 /* Errors also go to FILE (runc's --log), as JSON lines when json (runc's --log-format json). */

@@ -5,7 +5,8 @@
 # ORIGINAL-ARGS`, the static baton next to baton-runtime is bind-mounted read-only at
 # /run/baton-bin/baton, and DIR/SANDBOX-ID (made mode 1777) at /run/baton; everything else in
 # config.json keeps its value and its place (key order included), and the real runtime gets
-# the same argv. `run` is prepared the same way. The name comes from containerd's or CRI-O's
+# the same argv, and integers beyond int64 (an unlimited rlimit) keep their digits. `run` is
+# prepared the same way. The name comes from containerd's or CRI-O's
 # annotation. At the sandbox's delete the pod directory goes, with everything the containers
 # left in it, without following a symlink out of it.
 . "$(dirname "$0")/lib.sh"
@@ -58,6 +59,15 @@ chmod 0640 "$b/config.json"
 assert_eq /run/baton-bin/baton "$(jq -r '.process.args[0]' "$b/config.json")" "--bundle=DIR"
 assert_eq 640 "$(stat -c %a "$b/config.json")" "mode of config.json"
 [ -z "$(find "$b" -name '.config.json*')" ] || fail "a temporary file was left in the bundle"
+
+# An unlimited rlimit (18446744073709551615, beyond int64) keeps its digits.
+b=$(bundle big podman-producer.json '.annotations["io.kubernetes.cri.container-name"] = "producer"')
+sed -i 's/"hard":4096/"hard":18446744073709551615/' "$b/config.json"
+grep -q '"hard":18446744073709551615' "$b/config.json" || fail "could not prepare the big rlimit"
+"$RT" create --bundle "$b" ID4 || fail "create with a big rlimit: exit $?"
+grep -q '"type":"RLIMIT_NPROC","hard":18446744073709551615,"soft":4096}' "$b/config.json" ||
+	fail "the big rlimit changed: $(jq -c .process.rlimits "$b/config.json")"
+assert_eq /run/baton-bin/baton "$(jq -r '.process.args[0]' "$b/config.json")" "big rlimit: args"
 
 # delete: another id leaves the pod directory; the sandbox's id removes it and what is in it.
 mkdir -p "$PODS/$SANDBOX/sub/deeper" "$T/precious-dir"

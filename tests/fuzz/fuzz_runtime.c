@@ -5,7 +5,8 @@
  * that wraps must carry a valid sandbox id and container name, a config.json without
  * "baton.dev/" is never wrapped, an error is one line, and a rewritten config.json encodes and
  * parses again with process.args starting with the mounted baton. The same bytes, split at
- * NULs, are also runc's argv for runtime_parse_argv().
+ * NULs, are also runc's argv for runtime_parse_argv(), and hiding integers jansson cannot
+ * hold, then showing them again, must give back the same bytes.
  */
 #include "runtime.h"
 
@@ -52,10 +53,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *config, *again;
 	char *text;
 
+	static const char nonce[] = "0123456789abcdef~int:";
+	size_t hlen;
+	char *hidden, *back;
+
 	if (size > 65536)
 		return 0;
 	fuzz_argv(data, size);
-	config = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &je);
+	/* Hiding integers beyond int64 and showing them again gives back the same bytes. */
+	hidden = runtime_bigints_hide((const char *)data, size, nonce, &hlen);
+	CHECK(hidden);
+	if (!memchr(data, '\0', size) && !memmem(data, size, nonce, strlen(nonce))) {
+		back = runtime_bigints_show(hidden, nonce);
+		CHECK(back && strlen(back) == size && memcmp(back, data, size) == 0);
+		free(back);
+	}
+	config = json_loadb(hidden, hlen, JSON_REJECT_DUPLICATES, &je);
+	free(hidden);
 	if (!config)
 		return 0;
 	err[0] = '\0';

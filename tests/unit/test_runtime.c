@@ -127,15 +127,16 @@ static void test_conmon(void **state)
 {
 	static const char cmd[] = "/usr/bin/conmon\0--api-version\0001\0-c\0ID1\0-u\0ID1\0-r\0/rt\0"
 				  "-n\0pod-consumer\0--exit-dir\0/x";
+	static const char sh[] = "/bin/sh\0-c\0ID1\0-n\0x", no_name[] = "conmon\0-c\0ID1\0-n";
 	char out[64];
 
 	assert_int_equal(runtime_conmon_name(cmd, sizeof(cmd), "ID1", out, sizeof(out)), 0);
 	assert_string_equal(out, "pod-consumer");
 	assert_int_equal(runtime_conmon_name(cmd, sizeof(cmd), "ID2", out, sizeof(out)), -1);
 	assert_int_equal(runtime_conmon_name(cmd, sizeof(cmd), "ID1", out, 5), -1);
-	assert_int_equal(runtime_conmon_name("/bin/sh\0-c\0ID1\0-n\0x", 21, "ID1", out, 64), -1);
+	assert_int_equal(runtime_conmon_name(sh, sizeof(sh), "ID1", out, 64), -1);
 	assert_int_equal(runtime_conmon_name(cmd, sizeof(cmd) - 1, "ID1", out, 64), -1);
-	assert_int_equal(runtime_conmon_name("conmon\0-c\0ID1\0-n", 17, "ID1", out, 64), -1);
+	assert_int_equal(runtime_conmon_name(no_name, sizeof(no_name), "ID1", out, 64), -1);
 }
 
 static void test_config(void **state)
@@ -398,6 +399,43 @@ static void test_rewrite_refused(void **state)
 	json_decref(c);
 }
 
+/* uint64 values above INT64_MAX (an unlimited rlimit) survive jansson, nothing else changes. */
+static void test_bigints(void **state)
+{
+	static const char in[] =
+		"{\"hard\":18446744073709551615,\"s\":\"x\\\"18446744073709551615\",\"n\":"
+		"-9223372036854775809,\"max\":9223372036854775807,\"min\":-9223372036854775808,"
+		"\"r\":1.5e300,\"l\":[1,-2,99999999999999999999]}";
+	const char *nonce = "0123456789abcdef~int:";
+	json_error_t je;
+	size_t len;
+	char *hidden = runtime_bigints_hide(in, strlen(in), nonce, &len), *dumped, *shown;
+	json_t *j;
+
+	assert_non_null(hidden);
+	assert_int_equal(strlen(hidden), len);
+	assert_non_null(strstr(hidden, "\"hard\":\"0123456789abcdef~int:18446744073709551615\""));
+	assert_non_null(strstr(hidden, "\"max\":9223372036854775807,"));
+	assert_non_null(strstr(hidden, "\"s\":\"x\\\"18446744073709551615\""));
+	j = json_loadb(hidden, len, 0, &je);
+	assert_non_null(j);
+	dumped = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	shown = runtime_bigints_show(dumped, nonce);
+	assert_non_null(strstr(shown, "\"hard\":18446744073709551615,"));
+	assert_non_null(strstr(shown, "\"n\":-9223372036854775809,"));
+	assert_non_null(strstr(shown, "\"l\":[1,-2,99999999999999999999]"));
+	assert_non_null(strstr(shown, "\"s\":\"x\\\"18446744073709551615\""));
+	/* a string that only looks like a marker, without the nonce, stays a string */
+	free(shown);
+	shown = runtime_bigints_show("[\"0000000000000000~int:5\",\"0123456789abcdef~int:5x\"]",
+				     nonce);
+	assert_string_equal(shown, "[\"0000000000000000~int:5\",\"0123456789abcdef~int:5x\"]");
+	free(shown);
+	free(dumped);
+	json_decref(j);
+	free(hidden);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_rewrite_entrypoint),
 		cmocka_unit_test(test_rewrite_refused),
+		cmocka_unit_test(test_bigints),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
