@@ -593,7 +593,7 @@ char *runtime_bigints_hide(const char *in, size_t len, const char *nonce, size_t
 	bool str = false;
 
 	for (size_t i = 0; out && i < len;) {
-		size_t n = 0;
+		size_t n = 0, neg, digits;
 
 		if (str || (in[i] != '-' && (in[i] < '0' || in[i] > '9'))) {
 			if (str && in[i] == '\\' && i + 1 < len) {
@@ -604,10 +604,14 @@ char *runtime_bigints_hide(const char *in, size_t len, const char *nonce, size_t
 			out[o++] = in[i++];
 			continue;
 		}
-		while (i + n < len && strchr("-+.eE0123456789", in[i + n]))
+		while (i + n < len && in[i + n] && strchr("-+.eE0123456789", in[i + n]))
 			n++;
-		if (strspn(in + i + (in[i] == '-'), "0123456789") + (in[i] == '-') != n ||
-		    n == (size_t)(in[i] == '-') || fits_int64(in + i, n)) {
+		neg = in[i] == '-';
+		digits = 0;
+		while (neg + digits < n && in[i + neg + digits] >= '0' &&
+		       in[i + neg + digits] <= '9')
+			digits++;
+		if (!digits || neg + digits != n || fits_int64(in + i, n)) {
 			memcpy(out + o, in + i, n);
 			o += n;
 			i += n;
