@@ -434,6 +434,11 @@ static void test_bigints(void **state)
 	free(dumped);
 	json_decref(j);
 	free(hidden);
+	/* found by fuzz_runtime: input that is not NUL-terminated and ends in a lone '-' */
+	static const char dash[1] = { '-' };
+	hidden = runtime_bigints_hide(dash, 1, nonce, &len);
+	assert_string_equal(hidden, "-");
+	free(hidden);
 }
 
 int main(void)
