@@ -20,7 +20,7 @@ step() {
 install_missing() {
 	local want="meson ninja-build gcc pkg-config libev-dev libyaml-dev libcmocka-dev
 		libsystemd-dev clang clang-format busybox-static strace shellcheck util-linux procps
-		podman runc librsvg2-bin python3 docker.io docker-compose"
+		podman runc librsvg2-bin python3 docker.io docker-compose libjansson-dev jq"
 	local missing="" p
 
 	for p in $want; do
