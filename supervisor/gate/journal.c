@@ -250,7 +250,9 @@ static void complain(int kind, const char *what)
  * Over the bound: one writer renames the file to .journal.1. The lock on the file itself
  * picks that writer (never waiting for it), and it renames only the file it holds, so a second
  * rotation cannot push the fresh journal over the old one. When the rename is refused the file
- * is emptied instead, so the bound holds either way.
+ * is emptied instead. A writer that loses the lock leaves the file to its holder, whose own
+ * line already took it past the bound, so the holder renames it; until it does, every line
+ * still lands in that file (the bound of .journal.1 in journal.h).
  */
 static void rotate(int fd)
 {
@@ -316,9 +318,14 @@ void journal_note_at(const struct timespec *when, enum journal_event event, bool
 		*--start = '\n';
 		len++;
 	}
+	/*
+	 * The size before the write is stale by whatever others appended since: only a size taken
+	 * after it counts our line, so the append that takes the file past the bound always tries
+	 * to rotate it.
+	 */
 	if (write(fd, start, (size_t)len) != len)
 		complain(errno, "cannot append");
-	else if (st.st_size + len > JOURNAL_MAX_BYTES)
+	else if (fstat(fd, &st) == 0 && st.st_size > JOURNAL_MAX_BYTES)
 		rotate(fd);
 	close(fd);
 	errno = e0;

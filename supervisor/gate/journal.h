@@ -10,7 +10,13 @@
  * or exited (ARG: the exit code, or "signal N"); the time is CLOCK_REALTIME. A line is at most
  * JOURNAL_LINE_MAX bytes and lands with one O_APPEND write(2), so lines from many containers
  * never interleave. When the file grows past JOURNAL_MAX_BYTES one writer renames it to
- * .journal.1 (the older lines; the previous .journal.1 is dropped). The journal is best effort:
+ * .journal.1 (the older lines; the previous .journal.1 is dropped). Whenever no writer is
+ * appending, .journal holds at most JOURNAL_MAX_BYTES. .journal.1 holds JOURNAL_MAX_BYTES,
+ * plus every line appended after it passed them and before its rename, plus at most one line
+ * from each writer that opened it before the rename. Writers never wait, so the middle part
+ * has no bound: a rotating writer descheduled between its lock and its rename lets the others
+ * keep appending until it runs again (and a lock on the file held by a process other than
+ * baton stops rotation). The journal is best effort:
  * a journal that is missing, garbage, or not a regular file never blocks, delays or harms a
  * baton, and a failed append is logged once per kind of error.
  */

@@ -324,9 +324,11 @@ static void test_rotation(void **state)
 }
 
 /*
- * Many writers at once, rotating all the time: every line whole and the bound kept. Then each
- * writes one last line (after all are done, so the oldest dropped cannot be one of these): all
- * of them are there.
+ * Many writers at once, rotating all the time: every line whole, and once all are done the
+ * journal within its bound. .journal.1 has no upper bound to check: while the writer that won
+ * the rotation lock is descheduled before its rename, the others keep appending to it (see
+ * journal.h). Then each writes one last line (after all are done, so the oldest dropped cannot
+ * be one of these): all of them are there.
  */
 static void test_concurrent_writers(void **state)
 {
@@ -370,9 +372,10 @@ static void test_concurrent_writers(void **state)
 	path_in(path, sizeof(path), dir, JOURNAL_FILE);
 	path_in(old, sizeof(old), dir, JOURNAL_OLD_FILE);
 	assert_int_equal(stat(path, &st), 0);
-	assert_true(st.st_size <= JOURNAL_MAX_BYTES + WRITERS * JOURNAL_LINE_MAX);
+	assert_true(st.st_size <= JOURNAL_MAX_BYTES);
+	/* Rotated only past the bound. */
 	assert_int_equal(stat(old, &st), 0);
-	assert_true(st.st_size <= JOURNAL_MAX_BYTES + WRITERS * JOURNAL_LINE_MAX);
+	assert_true(st.st_size > JOURNAL_MAX_BYTES);
 	n = journal_read(dir, &e, &skipped);
 	assert_int_equal(skipped, 0);
 	for (int w = 0; w < WRITERS; w++) {
