@@ -257,17 +257,23 @@ static void complain(int kind, const char *what)
 static void rotate(int fd)
 {
 	struct stat held, named;
+	bool locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
 
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
-		return;
-	if (fstat(fd, &held) == 0 && held.st_size > JOURNAL_MAX_BYTES &&
+	/*
+	 * Without the lock a writer rotates only a file far past the bound: the lock's holder has
+	 * stopped between its lock and its rename (a stopped container), or is not a baton at all.
+	 * Two such writers may then rotate twice and drop the older half; the bound matters more.
+	 */
+	if (fstat(fd, &held) == 0 &&
+	    held.st_size > (locked ? JOURNAL_MAX_BYTES : JOURNAL_HARD_MAX_BYTES) &&
 	    lstat(j.path, &named) == 0 && held.st_ino == named.st_ino &&
 	    held.st_dev == named.st_dev && rename(j.path, j.old) < 0) {
 		complain(errno, "cannot rotate");
 		if (ftruncate(fd, 0) < 0)
 			complain(errno, "cannot empty");
 	}
-	flock(fd, LOCK_UN);
+	if (locked)
+		flock(fd, LOCK_UN);
 }
 
 void journal_note(enum journal_event event, bool signaled, int code, const char *arg)

@@ -13,10 +13,11 @@
  * .journal.1 (the older lines; the previous .journal.1 is dropped). Whenever no writer is
  * appending, .journal holds at most JOURNAL_MAX_BYTES. .journal.1 holds JOURNAL_MAX_BYTES,
  * plus every line appended after it passed them and before its rename, plus at most one line
- * from each writer that opened it before the rename. Writers never wait, so the middle part
- * has no bound: a rotating writer descheduled between its lock and its rename lets the others
- * keep appending until it runs again (and a lock on the file held by a process other than
- * baton stops rotation). The journal is best effort:
+ * from each writer that opened it before the rename. Writers never wait: while the rotating
+ * writer is descheduled between its lock and its rename, the others keep appending, and past
+ * JOURNAL_HARD_MAX_BYTES they rotate without the lock (the holder may be stopped, or not a
+ * baton). So neither file grows past JOURNAL_HARD_MAX_BYTES plus one line per writer appending
+ * at that moment. The journal is best effort:
  * a journal that is missing, garbage, or not a regular file never blocks, delays or harms a
  * baton, and a failed append is logged once per kind of error.
  */
@@ -35,6 +36,8 @@
 #define JOURNAL_LINE_MAX  512 /* below PIPE_BUF: one write(2) is one line */
 #define JOURNAL_ARG_MAX	  255
 #define JOURNAL_MAX_BYTES (64 * 1024)
+/* Past this, a writer that cannot take the rotation lock rotates without it. */
+#define JOURNAL_HARD_MAX_BYTES (4 * JOURNAL_MAX_BYTES)
 
 enum journal_event {
 	JOURNAL_WAITING,

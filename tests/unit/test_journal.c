@@ -8,6 +8,8 @@
 
 #include "journal.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #define INC "0123456789abcdef0123456789abcdef"
@@ -325,8 +327,8 @@ static void test_rotation(void **state)
 
 /*
  * Many writers at once, rotating all the time: every line whole, and once all are done the
- * journal within its bound. .journal.1 has no upper bound to check: while the writer that won
- * the rotation lock is descheduled before its rename, the others keep appending to it (see
+ * journal within its bound. .journal.1 may pass JOURNAL_MAX_BYTES while the writer that won
+ * the rotation lock is descheduled before its rename, but never the hard bound (see
  * journal.h). Then each writes one last line (after all are done, so the oldest dropped cannot
  * be one of these): all of them are there.
  */
@@ -376,6 +378,7 @@ static void test_concurrent_writers(void **state)
 	/* Rotated only past the bound. */
 	assert_int_equal(stat(old, &st), 0);
 	assert_true(st.st_size > JOURNAL_MAX_BYTES);
+	assert_true(st.st_size <= JOURNAL_HARD_MAX_BYTES + WRITERS * JOURNAL_LINE_MAX);
 	n = journal_read(dir, &e, &skipped);
 	assert_int_equal(skipped, 0);
 	for (int w = 0; w < WRITERS; w++) {
@@ -416,13 +419,49 @@ static void test_huge_file(void **state)
 	free(e);
 }
 
+/*
+ * A lock on .journal held by someone else forever (a stopped container, or not a baton): the
+ * journal still rotates once it is far past the bound, and never grows past the hard bound.
+ */
+static void test_lock_held_elsewhere(void **state)
+{
+	char dir[512], path[600], old[600];
+	struct stat st;
+	int fd, notes = 0;
+
+	(void)state;
+	fresh_dir(dir, sizeof(dir), "held");
+	path_in(path, sizeof(path), dir, JOURNAL_FILE);
+	path_in(old, sizeof(old), dir, JOURNAL_OLD_FILE);
+	journal_open(dir, "web", INC);
+	journal_note(JOURNAL_READY, false, 0, NULL);
+	/* An open file description of our own: its flock conflicts with the writer's. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	while (stat(old, &st) < 0) {
+		journal_note(JOURNAL_STARTED, false, 0, "/usr/bin/a-program-with-a-long-name");
+		if (stat(path, &st) == 0) /* gone right after the rotation */
+			assert_true(st.st_size <= JOURNAL_HARD_MAX_BYTES + JOURNAL_LINE_MAX);
+		assert_true(++notes < 100000);
+	}
+	assert_true(st.st_size > JOURNAL_HARD_MAX_BYTES);
+	assert_true(st.st_size <= JOURNAL_HARD_MAX_BYTES + JOURNAL_LINE_MAX);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_exact), cmocka_unit_test(test_format_rejects),
-		cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_parse_rejects),
-		cmocka_unit_test(test_write_read),   cmocka_unit_test(test_untrusted_journal),
-		cmocka_unit_test(test_rotation),     cmocka_unit_test(test_concurrent_writers),
+		cmocka_unit_test(test_format_exact),
+		cmocka_unit_test(test_format_rejects),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_write_read),
+		cmocka_unit_test(test_untrusted_journal),
+		cmocka_unit_test(test_rotation),
+		cmocka_unit_test(test_concurrent_writers),
+		cmocka_unit_test(test_lock_held_elsewhere),
 		cmocka_unit_test(test_huge_file),
 	};
 
