@@ -266,78 +266,90 @@ static void signal_before_start(int sig, const char *name)
 	log_debug("%s: no PROGRAM yet, ignored", name);
 }
 
+/* For messages only: the names cost a format each, so they are made when a line needs one. */
+static const char *sig_name(int sig)
+{
+	static char buf[24];
+
+	return signals_name(sig, buf, sizeof(buf));
+}
+
+/* One signal read from the signalfd; false once baton is done. */
+static bool handle_signal(const struct signalfd_siginfo *si)
+{
+	int sig = (int)si->ssi_signo;
+
+	if (run.o->personality == PERSONALITY_DUMB_INIT)
+		say(1, "Received signal %d.", sig);
+	else if (run.o->personality == PERSONALITY_TINI && run.o->verbosity >= 3)
+		say(3, sig == SIGCHLD ? "Received SIGCHLD" : "Passing signal: '%s'",
+		    strsignal(sig));
+	if (sigismember(&run.ignore_once, sig) == 1) {
+		say(1, "Ignoring tty hand-off signal %d.", sig);
+		sigdelset(&run.ignore_once, sig);
+		return true;
+	}
+	if (sig == SIGCHLD) {
+		reaper_collect();
+		drain_check();
+		return run.phase != PHASE_DONE;
+	}
+	/* A write to a closed stderr raises SIGPIPE in baton itself: not PROGRAM's. */
+	if (sig == SIGPIPE && si->ssi_pid == (uint32_t)getpid())
+		return true;
+	if (signals_is_fault(sig) && !run.o->forward_faults) {
+		log_debug("%s from pid %u: a fault signal, not forwarded", sig_name(sig),
+			  si->ssi_pid);
+		return true;
+	}
+	switch (run.phase) {
+	case PHASE_SETUP:
+	case PHASE_WAITING:
+	case PHASE_JITTER:
+	case PHASE_PRESTART:
+		signal_before_start(sig, sig_name(sig));
+		return run.phase != PHASE_DONE;
+	case PHASE_DONE:
+		return false;
+	case PHASE_POSTEXIT:
+		/* PROGRAM is gone; a stop signal cuts the post-exit hooks short. */
+		if (sig == SIGTERM || sig == SIGINT) {
+			hooks_cancel();
+			after_program();
+		}
+		return run.phase != PHASE_DONE;
+	default:
+		break;
+	}
+	log_debug("received %s from pid %u", sig_name(sig), si->ssi_pid);
+	if ((sig == SIGTERM || sig == SIGINT) && run.phase == PHASE_RUNNING && run.o->grace >= 0)
+		stop_begin(sig, si, sig_name(sig));
+	else
+		forward(sig, si);
+	/* dumb-init's job control: PROGRAM stopped, so its init stops too (a shell sees it). */
+	if (run.o->suspend_on_tty && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)) {
+		say(1, "Suspending self due to TTY signal.");
+		kill(getpid(), SIGSTOP);
+	}
+	return run.phase != PHASE_DONE;
+}
+
 static void on_signal(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct signalfd_siginfo si;
-	int rc;
+	struct signalfd_siginfo batch[8];
+	int n;
 
 	(void)loop;
 	(void)w;
 	(void)revents;
-	while ((rc = signals_read(run.sig_fd, &si)) == 1) {
-		int sig = (int)si.ssi_signo;
-		char name[24];
-
-		if (run.o->personality == PERSONALITY_DUMB_INIT)
-			say(1, "Received signal %d.", sig);
-		else if (sig == SIGCHLD)
-			say(3, "Received SIGCHLD");
-		else
-			say(3, "Passing signal: '%s'", strsignal(sig));
-		if (sigismember(&run.ignore_once, sig) == 1) {
-			say(1, "Ignoring tty hand-off signal %d.", sig);
-			sigdelset(&run.ignore_once, sig);
-			continue;
-		}
-		if (sig == SIGCHLD) {
-			reaper_collect();
-			drain_check();
-			continue;
-		}
-		/* A write to a closed stderr raises SIGPIPE in baton itself: not PROGRAM's. */
-		if (sig == SIGPIPE && si.ssi_pid == (uint32_t)getpid())
-			continue;
-		signals_name(sig, name, sizeof(name));
-		if (signals_is_fault(sig) && !run.o->forward_faults) {
-			log_debug("%s from pid %u: a fault signal, not forwarded", name,
-				  si.ssi_pid);
-			continue;
-		}
-		switch (run.phase) {
-		case PHASE_SETUP:
-		case PHASE_WAITING:
-		case PHASE_JITTER:
-		case PHASE_PRESTART:
-			signal_before_start(sig, name);
-			if (run.phase == PHASE_DONE)
+	/* A short batch means the queue is empty: no second read just to hear EAGAIN. */
+	do {
+		n = signals_read_batch(run.sig_fd, batch, 8);
+		for (int i = 0; i < n; i++)
+			if (!handle_signal(&batch[i]))
 				return;
-			continue;
-		case PHASE_DONE:
-			return;
-		case PHASE_POSTEXIT:
-			/* PROGRAM is gone; a stop signal cuts the post-exit hooks short. */
-			if (sig == SIGTERM || sig == SIGINT) {
-				hooks_cancel();
-				after_program();
-			}
-			continue;
-		default:
-			break;
-		}
-		log_debug("received %s from pid %u", name, si.ssi_pid);
-		if ((sig == SIGTERM || sig == SIGINT) && run.phase == PHASE_RUNNING &&
-		    run.o->grace >= 0)
-			stop_begin(sig, &si, name);
-		else
-			forward(sig, &si);
-		/* dumb-init's job control: PROGRAM stopped, so its init stops too (a shell sees
-		 * it). */
-		if (run.o->suspend_on_tty && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)) {
-			say(1, "Suspending self due to TTY signal.");
-			kill(getpid(), SIGSTOP);
-		}
-	}
-	if (rc < 0)
+	} while (n == 8);
+	if (n < 0)
 		log_warn("reading signals: %s", strerror(errno));
 }
 
@@ -902,7 +914,9 @@ int run_main(struct options *o)
 	}
 	if (rc == 1)
 		dependencies_ready();
-	if (run.phase != PHASE_DONE)
+	if (run.phase != PHASE_DONE) {
+		loop_shed_startup();
 		ev_run(run.loop, 0);
+	}
 	return run.exit_code;
 }
