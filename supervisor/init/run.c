@@ -247,7 +247,9 @@ static void stop_begin(int sig, const struct signalfd_siginfo *si, const char *w
 	}
 	run.held_sig = sig;
 	run.held_si = *si;
-	if (hooks_run(HOOK_PRE_STOP, 0, run.o->grace, on_hooks_done) == 1) {
+	/* A personality without BATON_GRACE has no deadline: its hooks get their own. */
+	if (hooks_run(HOOK_PRE_STOP, 0, run.o->grace >= 0 ? run.o->grace : run.o->hook_timeout,
+		      on_hooks_done) == 1) {
 		run.held_sig = 0;
 		forward(sig, si);
 	}
