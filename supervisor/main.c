@@ -8,6 +8,7 @@
 #include "config.h"
 #include "inject.h"
 #include "log.h"
+#include "personality.h"
 #include "run.h"
 
 #include "build_config.h"
@@ -16,13 +17,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 extern char **environ;
 
-int main(int argc, char **argv)
+/* baton's own command line (and --config file) into o; 0, or the exit code of a bad one. */
+static int parse_baton(struct options *o, int argc, char **argv)
 {
-	/* Large: struct options holds every name and probe inline, so keep it off the stack. */
-	static struct options o;
 	static struct config cfg;
 	const char *config_path = cli_config_path(argc, argv, environ);
 	struct parse_error pe;
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		return BATON_EXIT_CONFIG;
 	}
-	if (cli_parse(&o, argc, argv, environ, config_path ? &cfg : NULL, err, sizeof(err)) < 0) {
+	if (cli_parse(o, argc, argv, environ, config_path ? &cfg : NULL, err, sizeof(err)) < 0) {
 		/* A bad value from the file is the file's fault: its own exit code. */
 		if (config_path && strncmp(err, config_path, strlen(config_path)) == 0 &&
 		    err[strlen(config_path)] == ':') {
@@ -43,12 +44,35 @@ int main(int argc, char **argv)
 		log_error("%s (see baton --help)", err);
 		return BATON_EXIT_USAGE;
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	/* Large: struct options holds every name and probe inline, so keep it off the stack. */
+	static struct options o;
+	static char text[4096];
+	enum personality personality = personality_of(argv[0]);
+	int rc;
+
+	if (personality == PERSONALITY_BATON) {
+		rc = parse_baton(&o, argc, argv);
+		if (rc)
+			return rc;
+	} else if (personality_parse(&o, personality, argc, argv, environ, getpid(), text,
+				     sizeof(text)) < 0) {
+		log_error("%s", text);
+		return BATON_EXIT_USAGE;
+	}
 	if (o.log_level >= 0)
 		log_set_level((enum log_level)o.log_level);
 	if (o.name)
 		log_set_name(o.name);
 
 	switch (o.command) {
+	case CLI_PRINT:
+		fputs(o.print_text, o.print_to_stderr ? stderr : stdout);
+		return fflush(NULL) == 0 ? o.print_code : BATON_EXIT_OSERR;
 	case CLI_HELP:
 		fputs(cli_help(o.help_for), stdout);
 		return fflush(stdout) == 0 ? BATON_EXIT_OK : BATON_EXIT_OSERR;
@@ -70,5 +94,7 @@ int main(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
+	if (o.print_text)
+		fputs(o.print_text, stderr);
 	return run_main(&o);
 }

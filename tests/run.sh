@@ -20,7 +20,8 @@ step() {
 install_missing() {
 	local want="meson ninja-build gcc pkg-config libev-dev libyaml-dev libcmocka-dev
 		libsystemd-dev clang clang-format busybox-static strace shellcheck util-linux procps
-		podman runc librsvg2-bin python3 docker.io docker-compose libjansson-dev jq"
+		podman runc librsvg2-bin python3 docker.io docker-compose libjansson-dev jq
+		python3-pytest python3-py python3-pytest-timeout python3-psutil"
 	local missing="" p
 
 	for p in $want; do
@@ -81,9 +82,10 @@ CC=clang setup build-fuzz -Dfuzz=true -Dfuzz_seconds="$fuzz_seconds" \
 ninja -C build-fuzz
 
 step "test: normal build (unit, black-box, lint)"
-meson test -C build --print-errorlogs --num-processes "$jobs" --no-suite e2e --no-suite docker
+meson test -C build --print-errorlogs --num-processes "$jobs" --no-suite e2e --no-suite docker \
+	--no-suite compat
 
-step "test: static build (black-box, e2e in real containers: podman, and docker-compose)"
+step "test: static build (black-box, e2e in real containers: podman and docker, tini's and dumb-init's suites)"
 meson test -C build-static --print-errorlogs --num-processes "$jobs" --no-suite unit --no-suite lint
 
 step "test: unit tests under ASan/UBSan"

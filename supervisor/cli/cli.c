@@ -796,6 +796,14 @@ static void defaults(struct options *o)
 	o->hook_timeout = 30;
 }
 
+int cli_parse_env(struct options *o, char *const *envp, char *err, size_t errlen)
+{
+	struct parse_ctx ctx = { .o = o, .err = err, .errlen = errlen };
+
+	defaults(o);
+	return apply_env(&ctx, envp, true);
+}
+
 int cli_parse(struct options *o, int argc, char **argv, char *const *envp, const struct config *cfg,
 	      char *err, size_t errlen)
 {

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CLI_MAX_MAPS	    16
+#define CLI_MAX_MAPS	    32
 #define CLI_MAX_HOOKS	    16
 #define CLI_MAX_ENTRYPOINTS 256	       /* one per container of a pod (INJECT_MAX_CONTAINERS) */
 #define CLI_MAX_SECONDS	    31536000.0 /* a year */
@@ -27,7 +27,11 @@ enum cli_command {
 	CLI_TIMELINE,
 	CLI_HELP,
 	CLI_VERSION,
+	CLI_PRINT, /* a personality's help, version or usage error: print_text, then print_code */
 };
+
+/* The program baton stands in for, from the basename of argv[0] (cli/personality.c). */
+enum personality { PERSONALITY_BATON, PERSONALITY_TINI, PERSONALITY_DUMB_INIT };
 
 /* Lifecycle hook phases, in the order they happen. */
 enum hook_phase { HOOK_PRE_START, HOOK_POST_READY, HOOK_PRE_STOP, HOOK_POST_EXIT, HOOK_PHASES };
@@ -64,6 +68,19 @@ struct options {
 	const char *hooks_dir;
 	double hook_timeout;
 	char **argv; /* PROGRAM and its arguments */
+	/* personalities: baton's defaults are the zero values (see personality.h) */
+	enum personality personality;
+	int verbosity;		/* tini: TINI_VERBOSITY or 1 + the -v count; dumb-init: 1 debug */
+	bool no_subreaper;	/* tini without -s, dumb-init: never PR_SET_CHILD_SUBREAPER */
+	bool warn_on_reap;	/* tini -w */
+	bool setsid;		/* dumb-init: PROGRAM leads its own session; signals go to it */
+	bool suspend_on_tty;	/* dumb-init: after forwarding TSTP/TTIN/TTOU, stop baton too */
+	bool forward_faults;	/* dumb-init: forward SEGV, BUS, ... sent by kill(2) too */
+	bool exit_with_program; /* exit once PROGRAM has (no wait for what it left) */
+	bool term_on_exit;	/* dumb-init: forward TERM when PROGRAM exits */
+	const char *print_text; /* CLI_PRINT */
+	bool print_to_stderr;
+	int print_code;
 	/* wait, status */
 	bool json;
 	char names[GATE_MAX_NAMES][GATE_NAME_MAX + 1];
@@ -115,6 +132,11 @@ const char *cli_config_path(int argc, char **argv, char *const *envp);
 const char *cli_hook_phase_name(enum hook_phase phase);
 /* The --help text of a command, for stdout. */
 const char *cli_help(enum cli_command command);
+/*
+ * Defaults, then every BATON_* variable of envp (what a personality keeps of baton's options).
+ * Returns 0, or -1 with one line in err.
+ */
+int cli_parse_env(struct options *o, char *const *envp, char *err, size_t errlen);
 /* Pure value parsers, shared with the config file. -1 when invalid. */
 int cli_parse_seconds(const char *s, double *out);
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);

@@ -8,7 +8,10 @@
 #include "loop.h"
 
 #include <errno.h>
+#include <link.h>
+#include <stdint.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* libev's epoll, eventfd and timerfd, the gate's inotify, and a few for publishing and reading. */
@@ -52,4 +55,30 @@ struct ev_loop *loop_new(void)
 	ev_periodic_start(loop, &never);
 	ev_unref(loop); /* it must not keep ev_run() going */
 	return loop;
+}
+
+/* The main program comes first; only its read-only, file-backed segments are shed. */
+static int shed_segments(struct dl_phdr_info *info, size_t size, void *data)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	(void)size;
+	(void)data;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t start, end;
+
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+			continue;
+		start = (info->dlpi_addr + ph->p_vaddr) & ~(page - 1);
+		end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(page - 1);
+		if (end > start)
+			madvise((void *)start, end - start, MADV_DONTNEED);
+	}
+	return 1;
+}
+
+void loop_shed_startup(void)
+{
+	dl_iterate_phdr(shed_segments, NULL);
 }

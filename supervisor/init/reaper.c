@@ -23,16 +23,25 @@
 
 static struct reaper_watch watches[REAPER_MAX_WATCHES];
 static pid_t self_pid;
+static void (*reaper_report)(pid_t pid, int wstatus, bool watched);
 
 bool reaper_is_pid1(void)
 {
 	return getpid() == 1;
 }
 
-int reaper_setup(void)
+bool reaper_gets_orphans(void)
+{
+	int bit = 0;
+
+	return reaper_is_pid1() || (prctl(PR_GET_CHILD_SUBREAPER, &bit, 0, 0, 0) == 0 && bit);
+}
+
+int reaper_setup(bool subreaper, void (*report)(pid_t pid, int wstatus, bool watched))
 {
 	self_pid = getpid();
-	if (self_pid == 1)
+	reaper_report = report;
+	if (self_pid == 1 || !subreaper)
 		return 0;
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }
@@ -88,6 +97,8 @@ int reaper_collect(void)
 			  WIFSIGNALED(wstatus) ? "signal" : "status",
 			  WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus),
 			  w.pid ? "" : ", an orphan");
+		if (reaper_report)
+			reaper_report(pid, wstatus, w.pid != 0);
 		if (w.pid)
 			w.exited(pid, wstatus, w.data);
 	}

@@ -16,9 +16,14 @@ struct reaper_watch {
 	void *data;
 };
 
-/* Becomes a child subreaper unless baton is PID 1. Returns 0 or -1 with errno set. */
-int reaper_setup(void);
+/*
+ * Becomes a child subreaper (when asked to and not PID 1). Returns 0 or -1 with errno set.
+ * report, when not NULL, hears of every reaped pid before its watcher does.
+ */
+int reaper_setup(bool subreaper, void (*report)(pid_t pid, int wstatus, bool watched));
 bool reaper_is_pid1(void);
+/* True when orphans come to baton: PID 1, or a child subreaper (set here or inherited). */
+bool reaper_gets_orphans(void);
 /* Calls back once when pid is reaped. -1 with ENOSPC when the table is full. */
 int reaper_watch(pid_t pid, void (*exited)(pid_t pid, int wstatus, void *data), void *data);
 void reaper_unwatch(pid_t pid);

@@ -28,9 +28,11 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/wait.h>
@@ -65,6 +67,7 @@ static struct {
 	int stop_sent;	    /* the signal the stop sequence forwarded, 0 before */
 	int held_sig;	    /* the stop signal held back while pre-stop hooks run */
 	struct signalfd_siginfo held_si;
+	sigset_t ignore_once; /* dumb-init: the HUP and CONT of its own tty hand-off */
 	int sig_fd;
 	ev_io sig_io;
 	ev_timer grace;
@@ -149,6 +152,38 @@ static void on_republish(struct ev_loop *loop, ev_timer *w, int revents)
 		publish_landed();
 }
 
+/*
+ * A line in a personality's own voice, when its verbosity reaches level: tini's
+ * "[WARN  tini (PID)] ..." (level 1, stderr; INFO 2 and DEBUG 3 on stdout, as tini does) or
+ * dumb-init's "[dumb-init] ..." (its -v, stderr). baton's own lines go through log.c.
+ */
+static void say(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(int level, const char *fmt, ...)
+{
+	static const char *const labels[] = { "FATAL", "WARN", "INFO", "DEBUG" };
+	char buf[1024];
+	int n, fd = STDERR_FILENO;
+	va_list ap;
+
+	if (run.o->personality == PERSONALITY_BATON || run.o->verbosity < level)
+		return;
+	if (run.o->personality == PERSONALITY_TINI) {
+		n = snprintf(buf, sizeof(buf), "[%-5s tini (%d)] ", labels[level > 3 ? 3 : level],
+			     (int)getpid());
+		if (level > 1)
+			fd = STDOUT_FILENO;
+	} else
+		n = snprintf(buf, sizeof(buf), "[dumb-init] ");
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(fd, buf, (size_t)n) < 0)
+		(void)0;
+}
+
 static void publish(enum gate_state state, int code, const char *status)
 {
 	struct timespec when;
@@ -227,8 +262,11 @@ static void drain_check(void)
 static int map_signal(int sig)
 {
 	for (int i = 0; i < run.o->n_maps; i++)
-		if (run.o->maps[i].from == sig)
+		if (run.o->maps[i].from == sig) {
+			if (run.o->personality == PERSONALITY_DUMB_INIT)
+				say(1, "Translating signal %d to %d.", sig, run.o->maps[i].to);
 			return run.o->maps[i].to;
+		}
 	return sig;
 }
 
@@ -237,10 +275,12 @@ static void forward(int sig, const struct signalfd_siginfo *si)
 	char a[24], b[24];
 	int to = map_signal(sig);
 	pid_t target = run.o->group ? -run.child : run.main_pid;
-	int rc;
+	int rc, err;
 
 	if (to == 0) {
 		log_debug("dropping %s (mapped to 0)", signals_name(sig, a, sizeof(a)));
+		if (run.o->personality == PERSONALITY_DUMB_INIT)
+			say(1, "Not forwarding signal %d to children (ignored).", sig);
 		return;
 	}
 	if (sig == SIGTERM || sig == SIGINT)
@@ -252,10 +292,18 @@ static void forward(int sig, const struct signalfd_siginfo *si)
 		return;
 	}
 	/* Keep a queued signal's value; kill() would lose it. */
-	if (si->ssi_code == SI_QUEUE && target > 0)
+	if (target == 0) /* PROGRAM is gone (dumb-init's TERM on exit, single-child mode) */
+		rc = 0;
+	else if (si->ssi_code == SI_QUEUE && target > 0)
 		rc = sigqueue(target, to, (union sigval){ .sival_int = si->ssi_int });
 	else
 		rc = kill(target, to);
+	err = rc < 0 ? errno : 0;
+	if (run.o->personality == PERSONALITY_DUMB_INIT)
+		say(1, "Forwarded signal %d to children.", to);
+	else if (err == ESRCH)
+		say(1, "Child was dead when forwarding signal");
+	errno = err;
 	if (rc < 0 && errno != ESRCH)
 		log_warn("cannot forward %s to %d: %s", signals_name(to, a, sizeof(a)), target,
 			 strerror(errno));
@@ -282,11 +330,15 @@ static void stop_begin(int sig, const struct signalfd_siginfo *si, const char *w
 	log_info("stopping PROGRAM (%s); SIGKILL in %gs", why, run.o->grace);
 	publish(GATE_STOPPING, 0, NULL);
 	notify_upward_send("STOPPING=1");
-	ev_timer_set(&run.grace, run.o->grace, 0);
-	ev_timer_start(run.loop, &run.grace);
+	if (run.o->grace >= 0) {
+		ev_timer_set(&run.grace, run.o->grace, 0);
+		ev_timer_start(run.loop, &run.grace);
+	}
 	run.held_sig = sig;
 	run.held_si = *si;
-	if (hooks_run(HOOK_PRE_STOP, 0, run.o->grace, on_hooks_done) == 1) {
+	/* A personality without BATON_GRACE has no deadline: its hooks get their own. */
+	if (hooks_run(HOOK_PRE_STOP, 0, run.o->grace >= 0 ? run.o->grace : run.o->hook_timeout,
+		      on_hooks_done) == 1) {
 		run.held_sig = 0;
 		forward(sig, si);
 	}
@@ -305,60 +357,90 @@ static void signal_before_start(int sig, const char *name)
 	log_debug("%s: no PROGRAM yet, ignored", name);
 }
 
+/* For messages only: the names cost a format each, so they are made when a line needs one. */
+static const char *sig_name(int sig)
+{
+	static char buf[24];
+
+	return signals_name(sig, buf, sizeof(buf));
+}
+
+/* One signal read from the signalfd; false once baton is done. */
+static bool handle_signal(const struct signalfd_siginfo *si)
+{
+	int sig = (int)si->ssi_signo;
+
+	if (run.o->personality == PERSONALITY_DUMB_INIT)
+		say(1, "Received signal %d.", sig);
+	else if (run.o->personality == PERSONALITY_TINI && run.o->verbosity >= 3)
+		say(3, sig == SIGCHLD ? "Received SIGCHLD" : "Passing signal: '%s'",
+		    strsignal(sig));
+	if (sigismember(&run.ignore_once, sig) == 1) {
+		say(1, "Ignoring tty hand-off signal %d.", sig);
+		sigdelset(&run.ignore_once, sig);
+		return true;
+	}
+	if (sig == SIGCHLD) {
+		reaper_collect();
+		drain_check();
+		return run.phase != PHASE_DONE;
+	}
+	/* A write to a closed stderr raises SIGPIPE in baton itself: not PROGRAM's. */
+	if (sig == SIGPIPE && si->ssi_pid == (uint32_t)getpid())
+		return true;
+	if (signals_is_fault(sig) && !run.o->forward_faults) {
+		log_debug("%s from pid %u: a fault signal, not forwarded", sig_name(sig),
+			  si->ssi_pid);
+		return true;
+	}
+	switch (run.phase) {
+	case PHASE_SETUP:
+	case PHASE_WAITING:
+	case PHASE_JITTER:
+	case PHASE_PRESTART:
+		signal_before_start(sig, sig_name(sig));
+		return run.phase != PHASE_DONE;
+	case PHASE_DONE:
+		return false;
+	case PHASE_POSTEXIT:
+		/* PROGRAM is gone; a stop signal cuts the post-exit hooks short. */
+		if (sig == SIGTERM || sig == SIGINT) {
+			hooks_cancel();
+			after_program();
+		}
+		return run.phase != PHASE_DONE;
+	default:
+		break;
+	}
+	log_debug("received %s from pid %u", sig_name(sig), si->ssi_pid);
+	if ((sig == SIGTERM || sig == SIGINT) && run.phase == PHASE_RUNNING && run.o->grace >= 0)
+		stop_begin(sig, si, sig_name(sig));
+	else
+		forward(sig, si);
+	/* dumb-init's job control: PROGRAM stopped, so its init stops too (a shell sees it). */
+	if (run.o->suspend_on_tty && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)) {
+		say(1, "Suspending self due to TTY signal.");
+		kill(getpid(), SIGSTOP);
+	}
+	return run.phase != PHASE_DONE;
+}
+
 static void on_signal(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct signalfd_siginfo si;
-	int rc;
+	struct signalfd_siginfo batch[8];
+	int n;
 
 	(void)loop;
 	(void)w;
 	(void)revents;
-	while ((rc = signals_read(run.sig_fd, &si)) == 1) {
-		int sig = (int)si.ssi_signo;
-		char name[24];
-
-		if (sig == SIGCHLD) {
-			reaper_collect();
-			drain_check();
-			continue;
-		}
-		/* A write to a closed stderr raises SIGPIPE in baton itself: not PROGRAM's. */
-		if (sig == SIGPIPE && si.ssi_pid == (uint32_t)getpid())
-			continue;
-		signals_name(sig, name, sizeof(name));
-		if (signals_is_fault(sig)) {
-			log_debug("%s from pid %u: a fault signal, not forwarded", name,
-				  si.ssi_pid);
-			continue;
-		}
-		switch (run.phase) {
-		case PHASE_SETUP:
-		case PHASE_WAITING:
-		case PHASE_JITTER:
-		case PHASE_PRESTART:
-			signal_before_start(sig, name);
-			if (run.phase == PHASE_DONE)
+	/* A short batch means the queue is empty: no second read just to hear EAGAIN. */
+	do {
+		n = signals_read_batch(run.sig_fd, batch, 8);
+		for (int i = 0; i < n; i++)
+			if (!handle_signal(&batch[i]))
 				return;
-			continue;
-		case PHASE_DONE:
-			return;
-		case PHASE_POSTEXIT:
-			/* PROGRAM is gone; a stop signal cuts the post-exit hooks short. */
-			if (sig == SIGTERM || sig == SIGINT) {
-				hooks_cancel();
-				after_program();
-			}
-			continue;
-		default:
-			break;
-		}
-		log_debug("received %s from pid %u", name, si.ssi_pid);
-		if ((sig == SIGTERM || sig == SIGINT) && run.phase == PHASE_RUNNING)
-			stop_begin(sig, &si, name);
-		else
-			forward(sig, &si);
-	}
-	if (rc < 0)
+	} while (n == 8);
+	if (n < 0)
 		log_warn("reading signals: %s", strerror(errno));
 }
 
@@ -425,6 +507,12 @@ static void on_exit_with(void)
 /* After PROGRAM and its post-exit hooks: stop what lingers, or exit. */
 static void after_program(void)
 {
+	if (run.o->exit_with_program) {
+		if (run.o->personality == PERSONALITY_DUMB_INIT)
+			say(1, "Child exited with status %d. Goodbye.", run.exit_code);
+		finish(run.exit_code);
+		return;
+	}
 	/*
 	 * Children PROGRAM left dead but unreaped came to us with it and still answer kill(0):
 	 * reap them first, or a clean exit is taken for processes left behind.
@@ -467,6 +555,14 @@ static void program_exited(pid_t pid, int wstatus, void *data)
 	run.exit_code = code;
 	run.exit_signal = WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0;
 	run.main_pid = 0;
+	if (WIFSIGNALED(wstatus))
+		say(2, "Main child exited with signal (with signal '%s')",
+		    strsignal(WTERMSIG(wstatus)));
+	else
+		say(2, "Main child exited normally (with status '%d')", WEXITSTATUS(wstatus));
+	/* dumb-init tells the rest of the session to go (and only says so in single-child mode). */
+	if (run.o->term_on_exit)
+		forward(SIGTERM, &(struct signalfd_siginfo){ .ssi_code = SI_USER });
 	probe_stop();
 	gate_watch_stop();
 	ev_timer_stop(run.loop, &run.watchdog);
@@ -560,6 +656,8 @@ static void start_program(void)
 		.argv = run.o->argv,
 		.envp = run.program_env,
 		.own_group = true,
+		.new_session = run.o->setsid,
+		.note = run.o->verbosity ? "[dumb-init] setsid complete.\n" : NULL,
 		.stdin_fd = -1,
 		.stdout_fd = -1,
 		.stderr_fd = -1,
@@ -579,13 +677,26 @@ static void start_program(void)
 		int code = spawn_exec_exit_code(exec_errno);
 
 		errno = exec_errno;
-		log_error("cannot execute '%s': %s", run.o->argv[0], strerror(errno));
+		if (run.o->personality == PERSONALITY_BATON)
+			log_error("cannot execute '%s': %s", run.o->argv[0], strerror(errno));
+		else if (run.o->personality == PERSONALITY_DUMB_INIT) {
+			fprintf(stderr, "[dumb-init] %s: %s\n", run.o->argv[0],
+				strerror(exec_errno));
+			code = 2;
+		} else if (run.o->personality == PERSONALITY_TINI) {
+			fprintf(stderr, "[FATAL tini (%d)] exec %s failed: %s\n", (int)getpid(),
+				run.o->argv[0], strerror(exec_errno));
+			code = exec_errno == ENOENT ? 127 : exec_errno == EACCES ? 126 : 1;
+		}
 		publish(GATE_EXITED, code, NULL);
 		finish(code);
 		return;
 	}
 	run.main_pid = run.child;
 	run.phase = PHASE_RUNNING;
+	say(2, "Spawned child process '%s' with pid '%d'", run.o->argv[0], run.child);
+	if (run.o->personality == PERSONALITY_DUMB_INIT)
+		say(1, "Child spawned with PID %d.", run.child);
 	clock_gettime(CLOCK_REALTIME, &started);
 	hooks_set_program(run.child, &started);
 	reaper_watch(run.child, program_exited, NULL);
@@ -761,6 +872,41 @@ static bool needs_notify_server(const struct options *o, const char *upward)
 	return false;
 }
 
+/* The personalities' line for every reaped pid (tini's -w, dumb-init's -v). */
+static void on_reaped(pid_t pid, int wstatus, bool watched)
+{
+	if (run.o->personality == PERSONALITY_TINI) {
+		say(3, "Reaped child with pid: '%d'", pid);
+		if (!watched && run.o->warn_on_reap)
+			say(1, "Reaped zombie process with pid=%d", pid);
+	} else if (WIFSIGNALED(wstatus))
+		say(1, "A child with PID %d was terminated by signal %d.", pid, WTERMSIG(wstatus));
+	else
+		say(1, "A child with PID %d exited with exit status %d.", pid,
+		    WEXITSTATUS(wstatus));
+}
+
+/*
+ * dumb-init's session mode: let go of the controlling terminal so that PROGRAM, leading its own
+ * session, can take it. A session leader that lets go makes the kernel send its group HUP and
+ * CONT: those two are not PROGRAM's to receive.
+ */
+static void release_terminal(void)
+{
+	if (ioctl(STDIN_FILENO, TIOCNOTTY) < 0) {
+		say(1, "Unable to detach from controlling tty (errno=%d %s).", errno,
+		    strerror(errno));
+		return;
+	}
+	if (getsid(0) != getpid()) {
+		say(1, "Detached from controlling tty, but was not session leader.");
+		return;
+	}
+	say(1, "Detached from controlling tty, ignoring the first SIGHUP and SIGCONT we receive.");
+	sigaddset(&run.ignore_once, SIGHUP);
+	sigaddset(&run.ignore_once, SIGCONT);
+}
+
 int run_main(struct options *o)
 {
 	const char *upward = getenv("NOTIFY_SOCKET");
@@ -795,10 +941,17 @@ int run_main(struct options *o)
 		log_error("cannot set the parent-death signal: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
 	}
-	if (reaper_setup() < 0) {
+	if (reaper_setup(!o->no_subreaper, o->personality != PERSONALITY_BATON ? on_reaped : NULL) <
+	    0) {
 		log_error("cannot become a child subreaper: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
 	}
+	if (o->personality == PERSONALITY_TINI && !reaper_gets_orphans())
+		say(1,
+		    "Tini is not running as PID 1 and isn't registered as a child subreaper.\n"
+		    "Zombie processes will not be re-parented to Tini, so zombie reaping won't "
+		    "work.\nTo fix the problem, use the -s option or set the environment variable "
+		    "TINI_SUBREAPER to register Tini as a child subreaper, or run Tini as PID 1.");
 	/* Before spawn_setup() leaves the working directory: a relative --dir means this one too.
 	 */
 	if (run.ordering && gate_open(o->dir, o->name != NULL, err, sizeof(err)) < 0) {
@@ -816,6 +969,9 @@ int run_main(struct options *o)
 		log_error("cannot set up signal handling: %s", strerror(errno));
 		return BATON_EXIT_OSERR;
 	}
+	sigemptyset(&run.ignore_once);
+	if (o->setsid)
+		release_terminal();
 	run.loop = loop_new();
 	if (!run.loop) {
 		log_error("cannot create the event loop: %s", strerror(errno));
@@ -858,8 +1014,10 @@ int run_main(struct options *o)
 	}
 	if (rc == 1)
 		dependencies_ready();
-	if (run.phase != PHASE_DONE)
+	if (run.phase != PHASE_DONE) {
+		loop_shed_startup();
 		ev_run(run.loop, 0);
+	}
 	publish_flush();
 	return run.exit_code;
 }

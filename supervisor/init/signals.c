@@ -134,20 +134,25 @@ int signals_setup(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-int signals_read(int fd, struct signalfd_siginfo *si)
+int signals_read_batch(int fd, struct signalfd_siginfo *si, int max)
 {
 	ssize_t n;
 
 	do
-		n = read(fd, si, sizeof(*si));
+		n = read(fd, si, (size_t)max * sizeof(*si));
 	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(*si))
-		return 1;
+	if (n > 0 && n % (ssize_t)sizeof(*si) == 0)
+		return (int)(n / (ssize_t)sizeof(*si));
 	if (n < 0 && errno == EAGAIN)
 		return 0;
 	if (n >= 0)
 		errno = EIO;
 	return -1;
+}
+
+int signals_read(int fd, struct signalfd_siginfo *si)
+{
+	return signals_read_batch(fd, si, 1);
 }
 
 void signals_restore_for_child(void)

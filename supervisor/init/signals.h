@@ -28,6 +28,11 @@ const char *signals_name(int sig, char *buf, unsigned size);
 int signals_setup(void);
 /* Reads one pending signal: 1 with *si filled, 0 when none is pending, -1 on error. */
 int signals_read(int fd, struct signalfd_siginfo *si);
+/*
+ * Reads up to max pending signals with one system call: how many, 0 when none is pending, -1
+ * on error. Fewer than max means none was left.
+ */
+int signals_read_batch(int fd, struct signalfd_siginfo *si, int max);
 /* In a forked child, before exec: the signal mask baton was started with. Async-signal-safe. */
 void signals_restore_for_child(void);
 /* The mask baton was started with (for a thread that must block everything: see gate.c). */

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -59,7 +60,12 @@ static __attribute__((noreturn, noinline)) void child_run(const struct spawn_req
 							  volatile int *err)
 {
 
-	if (req->own_group) {
+	if (req->new_session) {
+		setsid();
+		ioctl(STDIN_FILENO, TIOCSCTTY, 0);
+		if (req->note && write(STDERR_FILENO, req->note, strlen(req->note)) < 0)
+			(void)0;
+	} else if (req->own_group) {
 		setpgid(0, 0);
 		/* SIGTTOU is still blocked here, so a background group may take the terminal. */
 		if (isatty(STDIN_FILENO))
@@ -101,7 +107,7 @@ pid_t spawn_start(const struct spawn_req *req, int *exec_errno)
 		child_run(req, &err);
 	if (pid < 0)
 		return -1;
-	if (req->own_group)
+	if (req->own_group && !req->new_session)
 		setpgid(pid, pid); /* also here; EACCES once the child has exec'd, which is fine */
 	*exec_errno = err;
 	return pid;

@@ -15,9 +15,11 @@
 struct spawn_req {
 	char *const *argv; /* argv[0] is looked up in PATH */
 	char *const *envp;
-	bool own_group; /* setpgid(0, 0), and take the terminal's foreground if any */
-	bool close_fds; /* mark inherited fds >= 3 close-on-exec (hooks, probes) */
-	int stdin_fd;	/* dup2'd onto 0..2 when >= 0 */
+	bool own_group;	  /* setpgid(0, 0), and take the terminal's foreground if any */
+	bool new_session; /* setsid() and take stdin's terminal as the controlling one */
+	const char *note; /* written to stderr by the child once it leads its session */
+	bool close_fds;	  /* mark inherited fds >= 3 close-on-exec (hooks, probes) */
+	int stdin_fd;	  /* dup2'd onto 0..2 when >= 0 */
 	int stdout_fd;
 	int stderr_fd;
 	/*

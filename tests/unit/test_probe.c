@@ -409,7 +409,7 @@ static void on_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 static int group_setup(void **state)
 {
 	t.sig_fd = signals_setup();
-	if (t.sig_fd < 0 || reaper_setup() < 0)
+	if (t.sig_fd < 0 || reaper_setup(true, NULL) < 0)
 		return -1;
 	return 0;
 }

@@ -66,7 +66,7 @@ static void assert_no_children(void)
 
 static int setup(void **state)
 {
-	return reaper_setup();
+	return reaper_setup(true, NULL);
 }
 
 static void test_not_pid1(void **state)

@@ -203,6 +203,26 @@ static int setup_scenario(void *arg)
 	CHECK((int)si.ssi_signo == SIGRTMIN + 3);
 	CHECK(si.ssi_int == 4242);
 
+	/* Several pending signals come out of one batched read, in order, then none. */
+	{
+		struct signalfd_siginfo batch[8];
+
+		CHECK(raise(SIGUSR2) == 0);
+		CHECK(raise(SIGHUP) == 0);
+		CHECK(sigqueue(getpid(), SIGRTMIN, (union sigval){.sival_int = 7}) == 0);
+		CHECK(signals_read_batch(fd, batch, 8) == 3);
+		CHECK(batch[0].ssi_signo == SIGHUP);
+		CHECK(batch[1].ssi_signo == SIGUSR2);
+		CHECK((int)batch[2].ssi_signo == SIGRTMIN && batch[2].ssi_int == 7);
+		CHECK(signals_read_batch(fd, batch, 8) == 0);
+		/* A full batch leaves the rest queued. */
+		CHECK(raise(SIGUSR2) == 0);
+		CHECK(raise(SIGHUP) == 0);
+		CHECK(signals_read_batch(fd, batch, 1) == 1);
+		CHECK(signals_read_batch(fd, batch, 1) == 1);
+		CHECK(signals_read_batch(fd, batch, 1) == 0);
+	}
+
 	/* A fault signal sent by a process is read, and does not kill us. */
 	CHECK(kill(getpid(), SIGSEGV) == 0);
 	CHECK(signals_read(fd, &si) == 1);
