@@ -97,7 +97,7 @@ repeat() {
 			failed=$((failed + 1))
 			cat "$log"
 			sed -n 's/^ *[0-9]*\/[0-9]* [^ ]* \/ \([^ ]*\) *\(FAIL\|TIMEOUT\|ERROR\) .*/\1 \2/p' "$log" |
-				sed "s/^/run $i: /" >>"$dir/repeat-failures.txt"
+				sort -u | sed "s/^/run $i: /" >>"$dir/repeat-failures.txt"
 		fi
 	done
 	rm -f "$log"

@@ -9,6 +9,14 @@ set -eu
 : "${BATON:?BATON must name the baton binary under test}"
 : "${HELPERS:=$(dirname "$BATON")/../tests/helpers}"
 
+# A test started from a background job (`tests/run.sh ... &` in a script) inherits INT and QUIT
+# ignored, as POSIX shells start such jobs, and baton hands that on to PROGRAM: tests that send
+# those signals would test the caller's setup. Start over once with the default dispositions.
+if [ -z "${BATON_TEST_SIGNALS_RESET:-}" ] &&
+	[ $(((16#$(sed -n 's/^SigIgn:\t*//p' /proc/$$/status) >> 1) & 3)) != 0 ]; then
+	BATON_TEST_SIGNALS_RESET=1 exec env --default-signal=INT,QUIT bash "$0" "$@"
+fi
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/baton-test.XXXXXX")
 BG_PIDS=""
 
