@@ -445,14 +445,15 @@ static void program_exited(pid_t pid, int wstatus, void *data)
 		after_program();
 }
 
-/* Only PROGRAM's processes count: baton's own tree, alive, and not baton itself. */
 /*
  * Only PROGRAM's processes count. As PID 1 that is every process the kernel names at all (a
  * pid of 0 comes from outside the container), even one that exited before its datagram was
- * read; otherwise a live descendant of baton, checked through /proc.
+ * read; otherwise a live descendant of baton, checked through /proc. false with errno 0 when
+ * the sender is not one of them, with errno set when /proc could not tell.
  */
 static bool sender_allowed(pid_t sender)
 {
+	errno = 0;
 	if (sender <= 0 || sender == getpid())
 		return false;
 	if (sender == run.child || sender == run.main_pid || reaper_is_pid1())
@@ -460,12 +461,25 @@ static bool sender_allowed(pid_t sender)
 	return reaper_is_descendant(sender, getpid());
 }
 
-static void on_notify(const struct notify_msg *m, pid_t sender)
+static bool on_notify(const struct notify_msg *m, pid_t sender)
 {
+	const char *vital = notify_vital(m);
+
 	if (!sender_allowed(sender)) {
-		log_debug("notify: dropped a datagram from pid %d, not one of PROGRAM's processes",
-			  sender);
-		return;
+		if (errno)
+			log_error("notify: dropped a datagram%s%s from pid %d: cannot tell whether "
+				  "it is one of PROGRAM's processes: %s",
+				  vital ? " with " : "", vital ? vital : "", sender,
+				  strerror(errno));
+		else if (vital)
+			log_error("notify: dropped a datagram with %s from pid %d: not one of "
+				  "PROGRAM's processes",
+				  vital, sender);
+		else
+			log_debug("notify: dropped a datagram from pid %d, not one of PROGRAM's "
+				  "processes",
+				  sender);
+		return false;
 	}
 	if (m->mainpid && m->mainpid != run.main_pid && run.phase == PHASE_RUNNING) {
 		if (kill(m->mainpid, 0) < 0 || !reaper_is_descendant(m->mainpid, getpid()))
@@ -509,6 +523,7 @@ static void on_notify(const struct notify_msg *m, pid_t sender)
 		log_debug("notify: READY=1 from pid %d", sender);
 		meet(PROBE_NOTIFY);
 	}
+	return true;
 }
 
 static void start_program(void)

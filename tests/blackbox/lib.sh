@@ -338,15 +338,25 @@ bg_run() {
 
 # end_bg PID...: SIGKILLs background processes and all their descendants (a plain baton's
 # PROGRAM too) and reaps them quietly: for the ones a test is done with (the clean-up need not
-# look for them again).
+# look for them again). Returns once every one of them has died: a SIGKILLed baton holds its
+# record's lock until then, which can be after its parent (unshare) is gone.
 end_bg() {
-	local p d
+	local p d ds i
 	for p in "$@"; do
-		for d in $(descendants "$p" | awk '{ print $1 }'); do
+		ds=$(descendants "$p" | awk '{ print $1 }')
+		for d in $ds; do
 			kill -KILL "$d" 2>/dev/null || true
 		done
 		kill -KILL "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
+		for d in $ds; do
+			i=0
+			while [ -n "$(proc_state "$d")" ] && [ "$(proc_state "$d")" != Z ]; do
+				i=$((i + 1))
+				[ "$i" -le 1000 ] || fail "end_bg: pid $d still runs 10s after SIGKILL"
+				sleep 0.01
+			done
+		done
 		BG_PIDS=" $BG_PIDS "
 		BG_PIDS=${BG_PIDS// $p / }
 	done
@@ -393,7 +403,9 @@ gated_producer() {
 	bg_container P "$T/gated-p$GATED_N.out" "$T/gated-p$GATED_N.err" \
 		"$BATON" --name producer --dir "$dir" "$@" -- \
 		sh -c 'echo up >"$1"; read -r _ <"$2"; eval "$3"; exec sleep 1000' sh "$up" "$go" "$action"
-	wait_line "$up" up
+	rc=0
+	(wait_line "$up" up 30) || rc=$?
+	[ "$rc" = 0 ] || fail "$what: PROGRAM did not start: $(cat "$T/gated-p$GATED_N.err")"
 	bg_run c "$T/gated-c$GATED_N.out" "$T/gated-c$GATED_N.err" \
 		"$BATON" --dir "$dir" --after producer --timeout 600 -- touch "$ran"
 	wait_line "$T/gated-c$GATED_N.err" 'waiting for producer (starting'
