@@ -13,14 +13,14 @@ now_ms() {
 }
 
 for how in plain pid1; do
-	# PROGRAM exits 2.5 s after the TERM and leaves a process that ignores TERM: that one is
+	# PROGRAM exits 2 s after the TERM and leaves a process that ignores TERM: that one is
 	# SIGKILLed at the stop's deadline (3 s after the TERM), not 3 s after PROGRAM's exit
-	# (5.5 s). The bound only tells the two apart; it is not a timing goal.
+	# (5 s). The bound only tells the two apart; it is not a timing goal.
 	rm -f "$T/up" "$T/pid"
 	"start_$how" "$T/out" "$T/err" -v --grace 3 -- sh -c '
 		(trap "" TERM; exec sleep 1000) &
 		echo $! >"$1"
-		trap "sleep 2.5; exit 0" TERM
+		trap "sleep 2; exit 0" TERM
 		echo up >"$2"
 		wait' sh "$T/pid" "$T/up"
 	wait_line "$T/up" up
@@ -29,7 +29,7 @@ for how in plain pid1; do
 	kill -s TERM "$BATON_PID"
 	wait_exit
 	elapsed=$(($(now_ms) - start))
-	note "$how: baton exited ${elapsed} ms after the TERM (--grace 3, PROGRAM exits at 2.5 s)"
+	note "$how: baton exited ${elapsed} ms after the TERM (--grace 3, PROGRAM exits at 2 s)"
 	assert_eq 0 "$RC" "$how: PROGRAM's status"
 	[ "$elapsed" -lt 4500 ] ||
 		fail "$how: baton exited ${elapsed} ms after the TERM: a fresh grace after PROGRAM's exit"
@@ -40,7 +40,7 @@ done
 # The deadline comes while a post-exit hook still runs: the hook is cut short, the leftover
 # is SIGKILLed at once, and no line promises a SIGKILL later.
 rm -f "$T/up" "$T/pid"
-start_plain "$T/out" "$T/err" -v --grace 1 --hook-timeout 20 --post-exit 'exec sleep 1000' \
+start_plain "$T/out" "$T/err" -v --grace 2 --hook-timeout 20 --post-exit 'exec sleep 1000' \
 	-- sh -c '
 		(trap "" TERM; exec sleep 1000) &
 		echo $! >"$1"
@@ -53,7 +53,7 @@ kill -s TERM "$BATON_PID"
 wait_exit
 assert_eq 0 "$RC" "post-exit hook at the deadline: PROGRAM's status"
 assert_grep 'hook post-exit\[1\] killed: post-exit hooks are cut short' "$T/err" "the hook"
-assert_grep 'PROGRAM left processes behind after the 1s grace ran out: SIGKILL$' "$T/err" \
+assert_grep 'PROGRAM left processes behind after the 2s grace ran out: SIGKILL$' "$T/err" \
 	"the leftover at the deadline"
 assert_grep "reaped pid $(cat "$T/pid") (signal 9)" "$T/err" "the leftover was killed"
 [ "$(grep -c 'SIGKILL in' "$T/err")" = 1 ] ||
