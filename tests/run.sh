@@ -7,6 +7,13 @@
 #   tests/run.sh                 everything
 #   FUZZ_SECONDS=N tests/run.sh  how long each fuzzer runs (default 30)
 #   SKIP_INSTALL=1 tests/run.sh  do not touch the system's packages
+#   tests/run.sh --repeat N NAME...
+#                                flake hunt: build build/ (BUILD_DIR=build-static for the static
+#                                one) and run the chosen tests N times, one `meson test` per run;
+#                                NAMEs are meson test names, and `--suite S` works among them.
+#                                Prints each failed run's log and a summary: how many runs failed
+#                                and which tests failed how often. Exits 1 if any run failed.
+#                                Installs nothing.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -59,6 +66,56 @@ setup() {
 		meson setup "$dir" "$@" >/dev/null
 	fi
 }
+
+# repeat N ARGS...: run `meson test ARGS...` N times in $BUILD_DIR and count what failed.
+repeat() {
+	local n=$1 dir=${BUILD_DIR:-build} i failed=0 log
+	shift
+	case $n in
+	'' | *[!0-9]* | 0)
+		echo "tests/run.sh: --repeat needs a positive count, got '$n'" >&2
+		exit 2
+		;;
+	esac
+	[ $# -gt 0 ] || {
+		echo "tests/run.sh: --repeat N needs at least one test name (or --suite S)" >&2
+		exit 2
+	}
+	case $dir in
+	*static*) setup "$dir" -Dstatic=true ;;
+	*) setup "$dir" ;;
+	esac
+	ninja -C "$dir" >/dev/null
+	log=$(mktemp)
+	: >"$dir/repeat-failures.txt"
+	for i in $(seq 1 "$n"); do
+		step "run $i of $n: meson test $*"
+		if meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes "$jobs" "$@" \
+			>"$log" 2>&1; then
+			grep -E '^(Ok|Fail|Skipped|Timeout):' "$log" | tr '\n' ' '
+			echo
+		else
+			failed=$((failed + 1))
+			cat "$log"
+			sed -n 's/^ *[0-9]*\/[0-9]* [^ ]* \/ \([^ ]*\) *\(FAIL\|TIMEOUT\|ERROR\) .*/\1 \2/p' "$log" |
+				sort -u | sed "s/^/run $i: /" >>"$dir/repeat-failures.txt"
+		fi
+	done
+	rm -f "$log"
+	step "$failed of $n runs failed"
+	if [ "$failed" -gt 0 ]; then
+		echo "failed tests (times):"
+		sed 's/^run [0-9]*: //' "$dir/repeat-failures.txt" | sort | uniq -c | sort -rn
+		echo "per run: $dir/repeat-failures.txt"
+		exit 1
+	fi
+}
+
+if [ "${1:-}" = --repeat ]; then
+	shift
+	repeat "$@"
+	exit 0
+fi
 
 if [ "${SKIP_INSTALL:-0}" != 1 ]; then
 	install_missing

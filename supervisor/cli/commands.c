@@ -150,7 +150,11 @@ int commands_status(const struct options *o)
 		gate_read(names[i], &v);
 		ready = ready && gate_view_ready(&v);
 		view_state(&v, state, sizeof(state));
-		if (v.state > GATE_INVALID)
+		/* A writer whose clock runs ahead dates its record in our future: no negative age.
+		 */
+		if (v.state > GATE_INVALID && v.rec.since.tv_sec > now.tv_sec)
+			snprintf(since, sizeof(since), "future");
+		else if (v.state > GATE_INVALID)
 			snprintf(since, sizeof(since), "%llds",
 				 (long long)(now.tv_sec - v.rec.since.tv_sec));
 		else

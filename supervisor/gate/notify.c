@@ -3,7 +3,9 @@
  * sd_notify. Owns the server socket PROGRAM talks to and the connected socket to baton's own
  * supervisor, if any. Datagrams are untrusted: parsed strictly, credential-checked by the
  * caller, and never able to block or crash the loop. It never forwards anything upward that
- * it did not first parse.
+ * it did not first parse, and never drops a READY=1, WATCHDOG=1 or STOPPING=1 without an
+ * error-level line. It holds two spare descriptors that it frees while it takes a datagram, so
+ * that a barrier's reply pipe and the sender check still fit when the process is out of them.
  */
 #include "notify.h"
 
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,12 +127,63 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, s
 	return 0;
 }
 
+const char *notify_vital(const struct notify_msg *m)
+{
+	if (m->ready)
+		return "READY=1";
+	if (m->stopping)
+		return "STOPPING=1";
+	if (m->watchdog)
+		return "WATCHDOG=1";
+	return NULL;
+}
+
+/* The first vital line in a datagram that could not be parsed, or NULL. */
+static const char *raw_vital(const char *buf, size_t len)
+{
+	static const char *const vital[] = { "READY=1", "STOPPING=1", "WATCHDOG=1" };
+
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t llen = nl ? (size_t)(nl - buf - pos) : len - pos;
+
+		for (size_t i = 0; i < sizeof(vital) / sizeof(vital[0]); i++)
+			if (llen == strlen(vital[i]) && memcmp(buf + pos, vital[i], llen) == 0)
+				return vital[i];
+		pos += llen + 1;
+	}
+	return NULL;
+}
+
 static int server_fd = -1;
+static int spare[2] = { -1, -1 };
 static char server_env[128];
 static ev_io server_io;
-static void (*server_received)(const struct notify_msg *m, pid_t sender);
+static bool (*server_received)(const struct notify_msg *m, pid_t sender);
 
-static void close_fds(struct msghdr *mh)
+/* Takes back the spare descriptors that are free; 0, or -1 when one cannot be had. */
+static int spare_take(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (spare[i] < 0 && (spare[i] = fcntl(server_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+			return -1;
+	return 0;
+}
+
+static void spare_free(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (spare[i] >= 0) {
+			close(spare[i]);
+			spare[i] = -1;
+		}
+}
+
+/*
+ * Closes the descriptors that came with a datagram. reply is the byte a barrier's sender waits
+ * for ('1' handled, '0' dropped), or 0 for none; it goes only to pipes, without blocking.
+ */
+static void close_fds(struct msghdr *mh, char reply)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
@@ -138,9 +192,26 @@ static void close_fds(struct msghdr *mh)
 		int fds[NOTIFY_MAX_FDS];
 
 		memcpy(fds, CMSG_DATA(c), (n > NOTIFY_MAX_FDS ? NOTIFY_MAX_FDS : n) * sizeof(int));
-		for (size_t i = 0; i < n && i < NOTIFY_MAX_FDS; i++)
+		for (size_t i = 0; i < n && i < NOTIFY_MAX_FDS; i++) {
+			struct stat st;
+
+			if (reply && fstat(fds[i], &st) == 0 && S_ISFIFO(st.st_mode) &&
+			    fcntl(fds[i], F_SETFL, O_NONBLOCK) == 0 && write(fds[i], &reply, 1) < 0)
+				log_debug("notify: cannot answer a barrier: %s", strerror(errno));
 			close(fds[i]);
+		}
 	}
+}
+
+/* A datagram that is not handled: an error line when it carried something that matters. */
+static void drop(const char *buf, size_t len, pid_t pid, const char *why)
+{
+	const char *vital = raw_vital(buf, len);
+
+	if (vital)
+		log_error("notify: dropped a datagram with %s from pid %d: %s", vital, pid, why);
+	else
+		log_debug("notify: dropped a datagram from pid %d: %s", pid, why);
 }
 
 static void on_datagram(struct ev_loop *loop, ev_io *w, int revents)
@@ -162,13 +233,16 @@ static void on_datagram(struct ev_loop *loop, ev_io *w, int revents)
 				     .msg_controllen = sizeof(control) };
 		struct ucred *cred = NULL;
 		struct notify_msg m;
-		char why[96];
+		char why[96], reply = 0;
 		ssize_t n;
 
+		/* Room for what comes with the datagram and for checking its sender. */
+		spare_free();
 		n = recvmsg(server_fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_TRUNC);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_warn("notify socket: %s", strerror(errno));
+			spare_take();
 			return;
 		}
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
@@ -176,19 +250,30 @@ static void on_datagram(struct ev_loop *loop, ev_io *w, int revents)
 			    c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
 				cred = (struct ucred *)CMSG_DATA(c);
 		if (!cred)
-			log_debug("notify: dropped a datagram without credentials");
-		else if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || n > NOTIFY_MAX_DATAGRAM)
-			log_debug("notify: dropped an oversize datagram from pid %d", cred->pid);
+			drop(buf, n > NOTIFY_MAX_DATAGRAM ? NOTIFY_MAX_DATAGRAM : (size_t)n, 0,
+			     "no credentials");
+		else if ((mh.msg_flags & MSG_TRUNC) || n > NOTIFY_MAX_DATAGRAM)
+			drop(buf, NOTIFY_MAX_DATAGRAM, cred->pid, "larger than 4096 bytes");
 		else if (notify_parse(buf, (size_t)n, &m, why, sizeof(why)) < 0)
-			log_debug("notify: dropped a datagram from pid %d: %s", cred->pid, why);
-		else
-			server_received(&m, cred->pid);
-		close_fds(&mh);
+			drop(buf, (size_t)n, cred->pid, why);
+		else {
+			/* Descriptors that did not fit are gone; the message itself still counts.
+			 */
+			if (mh.msg_flags & MSG_CTRUNC)
+				log_warn("notify: file descriptors sent by pid %d were lost",
+					 cred->pid);
+			reply = server_received(&m, cred->pid) ? '1' : '0';
+			if (!m.barrier)
+				reply = 0;
+		}
+		close_fds(&mh, reply);
+		if (spare_take() < 0)
+			log_debug("notify: cannot keep a spare descriptor: %s", strerror(errno));
 	}
 }
 
 int notify_server_start(struct ev_loop *loop,
-			void (*received)(const struct notify_msg *m, pid_t sender))
+			bool (*received)(const struct notify_msg *m, pid_t sender))
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	unsigned char rnd[8];
@@ -206,9 +291,11 @@ int notify_server_start(struct ev_loop *loop,
 		return -1;
 	if (setsockopt(server_fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
 	    bind(server_fd, (struct sockaddr *)&sa,
-		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)) < 0) {
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)) < 0 ||
+	    spare_take() < 0) {
 		int e = errno;
 
+		spare_free();
 		close(server_fd);
 		server_fd = -1;
 		errno = e;
@@ -289,7 +376,7 @@ void notify_upward_send(const char *text)
 
 int notify_send(const char *value, const char *text, int timeout_ms, char *err, size_t errlen)
 {
-	static const char barrier[] = "BARRIER=1";
+	char buf[NOTIFY_MAX_DATAGRAM + 1];
 	struct sockaddr_un sa;
 	socklen_t len;
 	int fd, p[2];
@@ -297,11 +384,12 @@ int notify_send(const char *value, const char *text, int timeout_ms, char *err, 
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} control;
-	struct iovec iov = { (void *)barrier, sizeof(barrier) - 1 };
+	struct iovec iov = { buf, 0 };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct pollfd pfd;
 	struct cmsghdr *c;
-	int rc;
+	char answer = 0;
+	int rc, e;
 
 	if (!value || !*value)
 		return log_format_error(err, errlen,
@@ -309,19 +397,21 @@ int notify_send(const char *value, const char *text, int timeout_ms, char *err, 
 	if (socket_address(value, &sa, &len) < 0)
 		return log_format_error(err, errlen,
 					"NOTIFY_SOCKET '%s' is not a /path or an @name", value);
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return log_format_error(err, errlen, "socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *)&sa, len) < 0 ||
-	    send(fd, text, strlen(text), MSG_NOSIGNAL) < 0) {
-		rc = log_format_error(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value,
-				      strerror(errno));
-		close(fd);
-		return rc;
-	}
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		close(fd);
+	/* The message and BARRIER=1 in one datagram: the answer is about exactly this message. */
+	rc = snprintf(buf, sizeof(buf), "%s%sBARRIER=1\n", text,
+		      *text && text[strlen(text) - 1] != '\n' ? "\n" : "");
+	if (rc < 0 || (size_t)rc >= sizeof(buf))
+		return log_format_error(err, errlen, "message too long");
+	iov.iov_len = (size_t)rc;
+	/* Everything this needs exists before anything is sent: no failure after delivery. */
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return log_format_error(err, errlen, "pipe: %s", strerror(errno));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		e = errno;
+		close(p[0]);
+		close(p[1]);
+		return log_format_error(err, errlen, "socket: %s", strerror(e));
 	}
 	mh.msg_control = &control;
 	mh.msg_controllen = sizeof(control);
@@ -330,24 +420,42 @@ int notify_send(const char *value, const char *text, int timeout_ms, char *err, 
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &p[1], sizeof(int));
-	rc = (int)sendmsg(fd, &mh, MSG_NOSIGNAL);
+	rc = connect(fd, (struct sockaddr *)&sa, len);
+	if (rc == 0)
+		rc = (int)sendmsg(fd, &mh, MSG_NOSIGNAL);
+	e = errno;
 	close(p[1]);
 	close(fd);
 	if (rc < 0) {
-		rc = log_format_error(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value,
-				      strerror(errno));
 		close(p[0]);
-		return rc;
+		return log_format_error(err, errlen, "cannot send to NOTIFY_SOCKET %s: %s", value,
+					strerror(e));
 	}
-	/* The receiver closes the pipe once it has handled both datagrams. */
+	/* baton writes '1' (handled) or '0' (dropped) into the pipe, then closes it. */
 	pfd = (struct pollfd){ .fd = p[0], .events = POLLIN };
 	do
 		rc = poll(&pfd, 1, timeout_ms);
 	while (rc < 0 && errno == EINTR);
+	if (rc > 0) {
+		do
+			rc = (int)read(p[0], &answer, 1);
+		while (rc < 0 && errno == EINTR);
+	}
+	e = errno;
 	close(p[0]);
-	if (rc == 0)
+	if (rc < 0)
+		return log_format_error(err, errlen, "waiting for an answer: %s", strerror(e));
+	if (rc == 0 && pfd.revents == 0)
 		return log_format_error(err, errlen,
 					"NOTIFY_SOCKET %s: no acknowledgement within %d ms", value,
 					timeout_ms);
-	return rc < 0 ? log_format_error(err, errlen, "poll: %s", strerror(errno)) : 0;
+	if (answer == '1')
+		return 0;
+	if (answer == '0')
+		return log_format_error(err, errlen,
+					"baton dropped the message (its log says why)");
+	return log_format_error(err, errlen,
+				"NOTIFY_SOCKET %s closed the reply pipe without an answer (not "
+				"baton's socket, or baton was out of file descriptors)",
+				value);
 }

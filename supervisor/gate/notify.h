@@ -34,14 +34,19 @@ struct notify_msg {
  */
 int notify_parse(const char *buf, size_t len, struct notify_msg *m, char *err, size_t errlen);
 
+/* "READY=1", "STOPPING=1" or "WATCHDOG=1" when m holds one (in that order), else NULL. */
+const char *notify_vital(const struct notify_msg *m);
+
 /*
  * Binds an abstract datagram socket with SO_PASSCRED and calls received() for every valid
- * datagram with the sender's pid (0 when unknown). Datagrams without credentials, oversize or
- * malformed ones are dropped with a debug line. Any file descriptors that arrive are closed
- * after received() returns (that is what a BARRIER=1 sender waits for).
+ * datagram with the sender's pid (0 when unknown); received() returns false when it dropped the
+ * message (and logged why). Datagrams without credentials, oversize or malformed ones are
+ * dropped: with an error line when they carry READY=1, STOPPING=1 or WATCHDOG=1, else a debug
+ * line. Any file descriptors that arrive are closed after received() returns; with BARRIER=1,
+ * a pipe among them first gets one byte: '1' when the datagram was handled, '0' when dropped.
  */
 int notify_server_start(struct ev_loop *loop,
-			void (*received)(const struct notify_msg *m, pid_t sender));
+			bool (*received)(const struct notify_msg *m, pid_t sender));
 /* "NOTIFY_SOCKET=@..." for PROGRAM's environment. */
 const char *notify_server_env(void);
 
@@ -52,9 +57,10 @@ bool notify_upward_active(void);
 void notify_upward_send(const char *text);
 
 /*
- * Client: sends text to the socket named by value ("/path" or "@abstract"), then a BARRIER=1
- * datagram carrying a pipe, and waits up to timeout_ms for the server to close it. -1 with a
- * message in err.
+ * Client: sends text and BARRIER=1 in one datagram to the socket named by value ("/path" or
+ * "@abstract"), with a pipe, and waits up to timeout_ms for baton's answer on it. 0 only when
+ * baton answered that it handled the message; -1 with a message in err otherwise (also when
+ * the datagram was delivered but no answer came).
  */
 int notify_send(const char *value, const char *text, int timeout_ms, char *err, size_t errlen);
 

@@ -288,11 +288,14 @@ int reaper_signal_all(int sig)
 
 bool reaper_is_descendant(pid_t pid, pid_t ancestor)
 {
+	errno = 0;
 	/* Bounded: a pid namespace nests at most 32 deep, process trees rarely 64. */
 	for (int depth = 0; pid > 1 && depth < 4096; depth++) {
 		pid = proc_ppid(pid);
 		if (pid == ancestor)
 			return true;
+		if (pid < 0 && errno == ENOENT)
+			errno = 0; /* gone: not a descendant now */
 	}
 	return false;
 }

@@ -37,7 +37,10 @@ int reaper_exit_code(int wstatus);
  * (1 for "some" as PID 1), 0 when none are left.
  */
 int reaper_signal_all(int sig);
-/* True when pid is alive and ancestor is among its ancestors (read from /proc). */
+/*
+ * True when pid is alive and ancestor is among its ancestors (read from /proc). false with errno
+ * 0 when it is not (or is gone), with errno set when /proc could not tell (e.g. EMFILE).
+ */
 bool reaper_is_descendant(pid_t pid, pid_t ancestor);
 
 #endif

@@ -8,6 +8,9 @@
  *   RUNNING/STOPPING -> POSTEXIT (PROGRAM exited: post-exit hooks)
  *              -> DRAINING (other processes linger: TERM, grace, KILL) -> exit
  *
+ * A stop (TERM/INT, watchdog, --exit-with) has one deadline, --grace after it began: PROGRAM's
+ * exit inside it does not start a fresh grace for what PROGRAM left behind.
+ *
  * Before ev_run() every failure ends baton with one line and a documented code; once the loop
  * runs nothing here may end baton except PROGRAM's end: errors are logged and survived.
  */
@@ -65,6 +68,7 @@ static struct {
 	bool ordering;	    /* --name, --after or --exit-with: log the story at info level */
 	bool asked_to_stop; /* baton itself stopped PROGRAM (--exit-with) */
 	int stop_sent;	    /* the signal the stop sequence forwarded, 0 before */
+	bool stop_armed;    /* the grace timer measures a stop's deadline (set once, kept) */
 	int held_sig;	    /* the stop signal held back while pre-stop hooks run */
 	struct signalfd_siginfo held_si;
 	sigset_t ignore_once; /* dumb-init: the HUP and CONT of its own tty hand-off */
@@ -316,6 +320,31 @@ static void forward(int sig, const struct signalfd_siginfo *si)
 			  target < 0 ? -target : target);
 }
 
+/* The stop's deadline: --grace from now, once; PROGRAM's exit does not move it. */
+static void stop_arm(void)
+{
+	if (run.stop_armed || run.o->grace < 0) /* a personality without BATON_GRACE */
+		return;
+	run.stop_armed = true;
+	ev_timer_stop(run.loop, &run.grace);
+	ev_timer_set(&run.grace, run.o->grace, 0);
+	ev_timer_start(run.loop, &run.grace);
+}
+
+/* Past the deadline: SIGKILL what is left, and look again every 100 ms (see on_grace). */
+static void drain_kill(void)
+{
+	run.phase = PHASE_DRAINING;
+	reaper_signal_all(SIGKILL);
+	/*
+	 * A process baton did not fork (podman exec, kubectl exec) dies without a SIGCHLD to
+	 * baton: look again every 100 ms until nothing but baton is left.
+	 */
+	run.grace.repeat = 0.1;
+	ev_timer_again(run.loop, &run.grace);
+	drain_check();
+}
+
 /*
  * The stop sequence: publish stopping, arm the grace timer (which bounds everything that
  * follows), run the pre-stop hooks, and only then forward sig.
@@ -330,10 +359,7 @@ static void stop_begin(int sig, const struct signalfd_siginfo *si, const char *w
 	log_info("stopping PROGRAM (%s); SIGKILL in %gs", why, run.o->grace);
 	publish(GATE_STOPPING, 0, NULL);
 	notify_upward_send("STOPPING=1");
-	if (run.o->grace >= 0) {
-		ev_timer_set(&run.grace, run.o->grace, 0);
-		ev_timer_start(run.loop, &run.grace);
-	}
+	stop_arm();
 	run.held_sig = sig;
 	run.held_si = *si;
 	/* A personality without BATON_GRACE has no deadline: its hooks get their own. */
@@ -406,6 +432,7 @@ static bool handle_signal(const struct signalfd_siginfo *si)
 		/* PROGRAM is gone; a stop signal cuts the post-exit hooks short. */
 		if (sig == SIGTERM || sig == SIGINT) {
 			hooks_cancel();
+			stop_arm();
 			after_program();
 		}
 		return run.phase != PHASE_DONE;
@@ -455,22 +482,24 @@ static void on_grace(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	hooks_cancel();
-	if (run.phase == PHASE_STOPPING)
+	if (run.phase == PHASE_STOPPING) {
 		log_warn("PROGRAM still runs %gs after it was asked to stop: SIGKILL",
 			 run.o->grace);
+		if (run.main_pid > 0)
+			kill(run.main_pid, SIGKILL);
+		reaper_signal_all(SIGKILL);
+		return;
+	}
+	if (run.phase == PHASE_POSTEXIT) {
+		/* The stop's deadline came while post-exit hooks ran: they are cut short. */
+		after_program();
+		return;
+	}
+	if (run.stop_armed)
+		log_warn("processes still run %gs after the stop began: SIGKILL", run.o->grace);
 	else
 		log_warn("processes still run %gs after PROGRAM exited: SIGKILL", run.o->grace);
-	if (run.phase == PHASE_STOPPING && run.main_pid > 0)
-		kill(run.main_pid, SIGKILL);
-	reaper_signal_all(SIGKILL);
-	/*
-	 * A process baton did not fork (podman exec, kubectl exec) dies without a SIGCHLD to
-	 * baton: look again every 100 ms until nothing but baton is left.
-	 */
-	if (run.phase == PHASE_DRAINING) {
-		w->repeat = 0.1;
-		ev_timer_again(loop, w);
-	}
+	drain_kill();
 }
 
 static void on_watchdog(struct ev_loop *loop, ev_timer *w, int revents)
@@ -522,11 +551,24 @@ static void after_program(void)
 		finish(run.exit_code);
 		return;
 	}
-	log_info("PROGRAM left processes behind: SIGTERM, SIGKILL in %gs", run.o->grace);
+	if (run.stop_armed && !ev_is_active(&run.grace)) {
+		log_warn("PROGRAM left processes behind after the %gs grace ran out: SIGKILL",
+			 run.o->grace);
+		drain_kill();
+		return;
+	}
+	if (run.stop_armed)
+		log_info("PROGRAM left processes behind: SIGTERM, SIGKILL in %.1fs (the stop's "
+			 "deadline)",
+			 ev_timer_remaining(run.loop, &run.grace));
+	else
+		log_info("PROGRAM left processes behind: SIGTERM, SIGKILL in %gs", run.o->grace);
 	reaper_signal_all(SIGTERM);
 	run.phase = PHASE_DRAINING;
-	ev_timer_set(&run.grace, run.o->grace, 0);
-	ev_timer_start(run.loop, &run.grace);
+	if (!run.stop_armed) {
+		ev_timer_set(&run.grace, run.o->grace, 0);
+		ev_timer_start(run.loop, &run.grace);
+	}
 }
 
 static void program_exited(pid_t pid, int wstatus, void *data)
@@ -566,7 +608,8 @@ static void program_exited(pid_t pid, int wstatus, void *data)
 	probe_stop();
 	gate_watch_stop();
 	ev_timer_stop(run.loop, &run.watchdog);
-	ev_timer_stop(run.loop, &run.grace);
+	if (!run.stop_armed)
+		ev_timer_stop(run.loop, &run.grace);
 	for (int i = 0; i < run.o->n_ready_on; i++)
 		if (!run.met[i] && code == 0 && probe_check_now(&run.o->ready_on[i]))
 			run.met[i] = true;
@@ -586,14 +629,15 @@ static void program_exited(pid_t pid, int wstatus, void *data)
 		after_program();
 }
 
-/* Only PROGRAM's processes count: baton's own tree, alive, and not baton itself. */
 /*
  * Only PROGRAM's processes count. As PID 1 that is every process the kernel names at all (a
  * pid of 0 comes from outside the container), even one that exited before its datagram was
- * read; otherwise a live descendant of baton, checked through /proc.
+ * read; otherwise a live descendant of baton, checked through /proc. false with errno 0 when
+ * the sender is not one of them, with errno set when /proc could not tell.
  */
 static bool sender_allowed(pid_t sender)
 {
+	errno = 0;
 	if (sender <= 0 || sender == getpid())
 		return false;
 	if (sender == run.child || sender == run.main_pid || reaper_is_pid1())
@@ -601,12 +645,25 @@ static bool sender_allowed(pid_t sender)
 	return reaper_is_descendant(sender, getpid());
 }
 
-static void on_notify(const struct notify_msg *m, pid_t sender)
+static bool on_notify(const struct notify_msg *m, pid_t sender)
 {
+	const char *vital = notify_vital(m);
+
 	if (!sender_allowed(sender)) {
-		log_debug("notify: dropped a datagram from pid %d, not one of PROGRAM's processes",
-			  sender);
-		return;
+		if (errno)
+			log_error("notify: dropped a datagram%s%s from pid %d: cannot tell whether "
+				  "it is one of PROGRAM's processes: %s",
+				  vital ? " with " : "", vital ? vital : "", sender,
+				  strerror(errno));
+		else if (vital)
+			log_error("notify: dropped a datagram with %s from pid %d: not one of "
+				  "PROGRAM's processes",
+				  vital, sender);
+		else
+			log_debug("notify: dropped a datagram from pid %d, not one of PROGRAM's "
+				  "processes",
+				  sender);
+		return false;
 	}
 	if (m->mainpid && m->mainpid != run.main_pid && run.phase == PHASE_RUNNING) {
 		if (kill(m->mainpid, 0) < 0 || !reaper_is_descendant(m->mainpid, getpid()))
@@ -648,6 +705,7 @@ static void on_notify(const struct notify_msg *m, pid_t sender)
 		log_debug("notify: READY=1 from pid %d", sender);
 		meet(PROBE_NOTIFY);
 	}
+	return true;
 }
 
 static void start_program(void)

@@ -9,6 +9,14 @@ set -eu
 : "${BATON:?BATON must name the baton binary under test}"
 : "${HELPERS:=$(dirname "$BATON")/../tests/helpers}"
 
+# A test started from a background job (`tests/run.sh ... &` in a script) inherits INT and QUIT
+# ignored, as POSIX shells start such jobs, and baton hands that on to PROGRAM: tests that send
+# those signals would test the caller's setup. Start over once with the default dispositions.
+if [ -z "${BATON_TEST_SIGNALS_RESET:-}" ] &&
+	[ $(((16#$(sed -n 's/^SigIgn:\t*//p' /proc/$$/status) >> 1) & 3)) != 0 ]; then
+	BATON_TEST_SIGNALS_RESET=1 exec env --default-signal=INT,QUIT bash "$0" "$@"
+fi
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/baton-test.XXXXXX")
 BG_PIDS=""
 
@@ -342,11 +350,11 @@ end_bg() {
 		done
 		kill -KILL "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
-		for d in $ds; do # gone, or a zombie: its files (and locks) are closed either way
+		for d in $ds; do
 			i=0
-			while [ -e "/proc/$d" ] && [ "$(sed 's/.*) //' "/proc/$d/stat" 2>/dev/null | cut -c1)" != Z ]; do
+			while [ -n "$(proc_state "$d")" ] && [ "$(proc_state "$d")" != Z ]; do
 				i=$((i + 1))
-				[ "$i" -le 3000 ] || fail "pid $d still runs 30s after SIGKILL"
+				[ "$i" -le 3000 ] || fail "end_bg: pid $d still runs 30s after SIGKILL"
 				sleep 0.01
 			done
 		done
@@ -396,7 +404,9 @@ gated_producer() {
 	bg_container P "$T/gated-p$GATED_N.out" "$T/gated-p$GATED_N.err" \
 		"$BATON" --name producer --dir "$dir" "$@" -- \
 		sh -c 'echo up >"$1"; read -r _ <"$2"; eval "$3"; exec sleep 1000' sh "$up" "$go" "$action"
-	wait_line "$up" up
+	rc=0
+	(wait_line "$up" up 30) || rc=$?
+	[ "$rc" = 0 ] || fail "$what: PROGRAM did not start: $(cat "$T/gated-p$GATED_N.err")"
 	bg_run c "$T/gated-c$GATED_N.out" "$T/gated-c$GATED_N.err" \
 		"$BATON" --dir "$dir" --after producer --timeout 600 -- touch "$ran"
 	wait_line "$T/gated-c$GATED_N.err" 'waiting for producer (starting'

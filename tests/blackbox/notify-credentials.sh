@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Notify datagrams from outside PROGRAM's tree, oversize, NUL-bearing or malformed are ignored.
+# Notify datagrams from outside PROGRAM's tree, oversize, NUL-bearing or malformed are ignored;
+# one that carries READY=1 gets an error line, and `baton notify` from a stranger exits 71.
 . "$(dirname "$0")/lib.sh"
 need_unshare
 
@@ -26,8 +27,14 @@ still_starting() {
 # handled the READY=1 datagram: dropped).
 "$S" -b -S "$sock" READY=1 || fail "sending from outside failed"
 still_starting "READY=1 from outside"
-assert_grep "notify: dropped a datagram from pid [0-9]*, not one of PROGRAM's processes" \
-	"$T/p.err" "the debug line for a stranger"
+assert_grep "notify: dropped a datagram with READY=1 from pid [0-9]*: not one of PROGRAM's processes" \
+	"$T/p.err" "the error line for a stranger"
+# baton notify from a stranger: told that its message was dropped.
+rc=0
+NOTIFY_SOCKET=$sock "$BATON" notify --ready 2>"$T/stranger.err" || rc=$?
+assert_eq 71 "$rc" "baton notify from a stranger"
+assert_eq "baton: notify: baton dropped the message (its log says why)" "$(cat "$T/stranger.err")" \
+	"baton notify from a stranger: its line"
 # Nor is a process in another container (its pid means nothing here).
 container "$S" -b -S "$sock" READY=1 || fail "sending from another container failed"
 still_starting "READY=1 from another container"
@@ -48,11 +55,12 @@ for f in oversize nul nul2 control noeq nokey lower ready2 mainpid watchdog empt
 	puppet "'$S' -b -f '$T/$f'" || fail "$f: the puppet could not send it"
 	still_starting "$f datagram"
 done
-assert_grep 'notify: dropped an oversize datagram from pid' "$T/p.err" "debug line: oversize"
+assert_grep 'notify: dropped a datagram with READY=1 from pid [0-9]*: larger than 4096 bytes' \
+	"$T/p.err" "error line: oversize"
 assert_grep 'notify: dropped a datagram from pid [0-9]*: datagram holds a NUL byte' "$T/p.err" \
 	"debug line: NUL"
-assert_grep 'notify: dropped a datagram from pid [0-9]*: line 3 is not KEY=VALUE' "$T/p.err" \
-	"debug line: not KEY=VALUE"
+assert_grep 'notify: dropped a datagram with READY=1 from pid [0-9]*: line 3 is not KEY=VALUE' \
+	"$T/p.err" "error line: not KEY=VALUE"
 assert_grep 'notify: dropped a datagram from pid [0-9]*: READY=2' "$T/p.err" "debug line: READY=2"
 [ -z "$(record_get "$D" web status)" ] || fail "a STATUS= from a dropped datagram was kept"
 

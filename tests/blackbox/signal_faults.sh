@@ -14,15 +14,11 @@ for how in plain pid1; do
 		for sig in $faults; do
 			kill -s "$sig" "$BATON_PID"
 		done
-		# RTMAX is read after every signal sent before it, by baton and by PROGRAM. This
-		# round's RTMAX line ends the round (an earlier round's is already in the log).
-		kill -s "$rtmax" "$BATON_PID"
-		tries=0
-		until [ "$(grep -c "^sig $rtmax\$" "$log")" -ge "$round" ]; do
-			tries=$((tries + 1))
-			[ "$tries" -le 1000 ] || fail "$how: no RTMAX in round $round"
-			sleep 0.01
-		done
+		# RTMAX is read after every signal sent before it, by baton and by PROGRAM. It carries
+		# the round's number (queued values are forwarded), so this round's line is told
+		# apart from an earlier round's.
+		"$HELPERS/sigqueue" "$BATON_PID" "$rtmax" "$round"
+		wait_line "$log" "^sig $rtmax value $round\$"
 		assert_eq "$round" "$(grep -c '^sig ' "$log")" "$how: signals PROGRAM got in round $round"
 		kill -0 "$BATON_PID" 2>/dev/null || fail "$how: baton died of a fault signal"
 	done

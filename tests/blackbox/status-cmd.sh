@@ -64,6 +64,13 @@ inc=$(record_get "$D" ready-one incarnation)
 assert_eq "$inc" "$(jq -r '.[] | select(.name == "ready-one") | .incarnation' "$T/json")" \
 	"incarnation in JSON"
 
+# A record dated in the future (its writer's clock runs ahead): no negative age.
+mkdir "$T/future"
+"$BATON" --name ahead --dir "$T/future" -- true 2>/dev/null
+sed -i 's/^since=.*/since=4102444800.000000000/' "$T/future/ahead"
+"$BATON" status --dir "$T/future" >"$T/future.table"
+assert_grep '^ahead  *exited 0  *future  *[0-9a-f]\{32\}$' "$T/future.table" "a record from the future"
+
 # With NAMEs: only those, exit 0 when every one is ready (ready or done), 1 otherwise.
 "$BATON" status --dir "$D" ready-one done-one >"$T/two"
 assert_eq 3 "$(wc -l <"$T/two")" "lines for two names"

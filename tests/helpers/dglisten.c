@@ -3,8 +3,9 @@
  * dglisten SOCKET OUT: a stand-in for baton's own supervisor. Binds the datagram socket SOCKET
  * ("/path" or "@abstract", bound with exactly the length sd_notify clients use), then appends
  * every datagram it receives to OUT followed by a newline. OUT is created only once the socket
- * is bound, so its existence tells a test it may start the client. Runs until killed; closes
- * any file descriptors it receives (so a BARRIER=1 sender returns).
+ * is bound, so its existence tells a test it may start the client. Runs until killed; answers
+ * '1' ("handled", as baton does) into every file descriptor it receives and closes it, so a
+ * BARRIER=1 sender returns.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,6 +72,8 @@ int main(int argc, char **argv)
 					int f;
 
 					memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+					if (write(f, "1", 1) != 1)
+						perror("dglisten: answer");
 					close(f);
 				}
 		buf[r++] = '\n';

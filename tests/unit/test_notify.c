@@ -223,12 +223,15 @@ static struct {
 	const char *stop_status; /* ev_break when a message with this STATUS arrives */
 	int child_result;	  /* from a client child's pipe; -1 none yet */
 	bool timed_out;
+	bool refuse; /* received() drops every message */
 } srv;
 
 static char socket_value[128]; /* "@baton/notify/..." */
 
-static void received(const struct notify_msg *m, pid_t sender)
+static bool received(const struct notify_msg *m, pid_t sender)
 {
+	if (srv.refuse)
+		return false;
 	if (srv.n < MAX_MSGS) {
 		srv.msgs[srv.n] = *m;
 		srv.senders[srv.n] = sender;
@@ -236,6 +239,7 @@ static void received(const struct notify_msg *m, pid_t sender)
 	srv.n++;
 	if (srv.stop_status && m->has_status && strcmp(m->status, srv.stop_status) == 0)
 		ev_break(srv.loop, EVBREAK_ALL);
+	return true;
 }
 
 static void on_child_result(struct ev_loop *loop, ev_io *w, int revents)
@@ -352,16 +356,38 @@ static void test_notify_send_round_trip(void **state)
 
 	reset(NULL);
 	pid = run_client(client_notify_send);
-	/* The client returned only once both datagrams were handled (the barrier). */
+	/* One datagram with the barrier: the client returned once it was handled. */
 	assert_int_equal(srv.child_result, '0');
-	assert_int_equal(srv.n, 2);
+	assert_int_equal(srv.n, 1);
 	assert_true(srv.msgs[0].ready);
 	assert_true(srv.msgs[0].has_status);
 	assert_string_equal(srv.msgs[0].status, "from notify_send");
+	assert_true(srv.msgs[0].barrier);
 	assert_int_equal(srv.senders[0], pid);
-	assert_true(srv.msgs[1].barrier);
-	assert_false(srv.msgs[1].ready);
-	assert_int_equal(srv.senders[1], pid);
+}
+
+static int client_notify_send_refused(void)
+{
+	char err[256] = "";
+
+	if (notify_send(socket_value, "READY=1\n", 10000, err, sizeof(err)) == 0)
+		return 1;
+	if (!strstr(err, "baton dropped the message")) {
+		fprintf(stderr, "notify_send: %s\n", err);
+		return 2;
+	}
+	return 0;
+}
+
+/* A message the receiver drops is answered '0': notify_send fails. */
+static void test_notify_send_refused(void **state)
+{
+	reset(NULL);
+	srv.refuse = true;
+	run_client(client_notify_send_refused);
+	srv.refuse = false;
+	assert_int_equal(srv.child_result, '0');
+	assert_int_equal(srv.n, 0);
 }
 
 #if UNIT_HAVE_LIBSYSTEMD
@@ -531,12 +557,16 @@ static void test_notify_send_errors(void **state)
 	unit_rmtree(path);
 }
 
-/* A minimal server on a path socket: takes two datagrams, closes the fds, reports the text. */
-static int path_server(int fd, int out)
+/*
+ * A minimal server on a path socket: takes datagrams until one carries a pipe, writes answer to
+ * it (none when 0) and closes it, reports the texts joined by '|'.
+ */
+static int path_server(int fd, int out, char answer)
 {
 	char text[2][256];
+	int i;
 
-	for (int i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++) {
 		char cbuf[CMSG_SPACE(sizeof(int))];
 		struct iovec iov = {text[i], sizeof(text[i]) - 1};
 		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
@@ -550,40 +580,60 @@ static int path_server(int fd, int out)
 			int passed;
 
 			memcpy(&passed, CMSG_DATA(c), sizeof(int));
+			CHECK(!answer || write(passed, &answer, 1) == 1);
 			close(passed);
+			break;
 		}
 	}
-	CHECK(dprintf(out, "%s|%s", text[0], text[1]) > 0);
+	CHECK(dprintf(out, "%s", text[0]) > 0);
 	return 0;
 }
 
+/*
+ * notify_send to a path socket, against a server that answers '1' (0), '0' (dropped) or
+ * nothing before it closes (not confirmed): only '1' counts as handled.
+ */
 static void test_notify_send_path(void **state)
 {
-	char path[PATH_MAX], sock[PATH_MAX + 16], err[256] = "", got[600];
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd, p[2];
-	pid_t pid;
+	static const struct {
+		char answer;
+		int rc;
+		const char *err;
+	} cases[] = {
+		{'1', 0, ""},
+		{'0', -1, "baton dropped the message"},
+		{0, -1, "closed the reply pipe without an answer"},
+	};
 
-	unit_tmpdir(path, sizeof(path));
-	snprintf(sock, sizeof(sock), "%s/notify.sock", path);
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	assert_true(fd >= 0);
-	memcpy(sa.sun_path, sock, strlen(sock) + 1);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(path_server(fd, p[1]));
-	close(p[1]);
-	close(fd);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[PATH_MAX], sock[PATH_MAX + 16], err[256] = "", got[600];
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		int fd, p[2];
+		pid_t pid;
 
-	assert_int_equal(notify_send(sock, "STATUS=via path", 10000, err, sizeof(err)), 0);
-	unit_read_all(p[0], got, sizeof(got), 10000);
-	assert_string_equal(got, "STATUS=via path|BARRIER=1");
-	close(p[0]);
-	assert_int_equal(unit_wait(pid), 0);
-	unit_rmtree(path);
+		unit_tmpdir(path, sizeof(path));
+		snprintf(sock, sizeof(sock), "%s/notify.sock", path);
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		assert_true(fd >= 0);
+		memcpy(sa.sun_path, sock, strlen(sock) + 1);
+		assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+		assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0)
+			_exit(path_server(fd, p[1], cases[i].answer));
+		close(p[1]);
+		close(fd);
+
+		assert_int_equal(notify_send(sock, "STATUS=via path", 10000, err, sizeof(err)),
+				 cases[i].rc);
+		assert_has(err, cases[i].err);
+		unit_read_all(p[0], got, sizeof(got), 10000);
+		assert_string_equal(got, "STATUS=via path\nBARRIER=1\n");
+		close(p[0]);
+		assert_int_equal(unit_wait(pid), 0);
+		unit_rmtree(path);
+	}
 }
 
 static void test_upward(void **state)
@@ -679,6 +729,7 @@ int main(void)
 	const struct CMUnitTest server_tests[] = {
 		cmocka_unit_test(test_server_env),
 		cmocka_unit_test(test_notify_send_round_trip),
+		cmocka_unit_test(test_notify_send_refused),
 		cmocka_unit_test(test_sd_notify_round_trip),
 		cmocka_unit_test(test_bad_datagrams_dropped),
 		cmocka_unit_test(test_notify_send_errors),
