@@ -706,7 +706,7 @@ static int apply_from(struct parse_ctx *ctx, enum source source, int id, const c
 	return apply(ctx->o, id, v, what, ctx->err, ctx->errlen);
 }
 
-static const char *env_get(char *const *envp, const char *var)
+const char *cli_env_get(char *const *envp, const char *var)
 {
 	size_t len = strlen(var);
 
@@ -719,7 +719,7 @@ static const char *env_get(char *const *envp, const char *var)
 static int apply_env(struct parse_ctx *ctx, char *const *envp, bool all)
 {
 	for (size_t i = 0; i < sizeof(env_options) / sizeof(env_options[0]); i++) {
-		const char *v = env_get(envp, env_options[i].var);
+		const char *v = cli_env_get(envp, env_options[i].var);
 
 		if (!v)
 			continue;
@@ -773,7 +773,7 @@ const char *cli_hook_phase_name(enum hook_phase phase)
 
 const char *cli_config_path(int argc, char **argv, char *const *envp)
 {
-	const char *path = env_get(envp, "BATON_CONFIG");
+	const char *path = cli_env_get(envp, "BATON_CONFIG");
 	int c;
 
 	if (argc > 1 && subcommand(argv[1]) != CLI_RUN)

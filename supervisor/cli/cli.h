@@ -142,5 +142,7 @@ int cli_parse_seconds(const char *s, double *out);
 int cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 /* 1, true, yes, on / 0, false, no, off or empty. */
 int cli_parse_bool(const char *s, bool *out);
+/* The value of VAR in envp, or NULL. */
+const char *cli_env_get(char *const *envp, const char *var);
 
 #endif

@@ -109,16 +109,6 @@ enum personality personality_of(const char *argv0)
 	return PERSONALITY_BATON;
 }
 
-static const char *env_get(char *const *envp, const char *var)
-{
-	size_t len = strlen(var);
-
-	for (; envp && *envp; envp++)
-		if (strncmp(*envp, var, len) == 0 && (*envp)[len] == '=')
-			return *envp + len + 1;
-	return NULL;
-}
-
 /* Ends the parse with the text in buf to print and an exit code. */
 static int printed(struct options *o, bool to_stderr, int code, const char *buf)
 {
@@ -237,11 +227,11 @@ static int parse_tini(struct options *o, int argc, char **argv, char *const *env
 	if (optind >= argc)
 		return print(o, true, 1, buf, buflen, tini_usage, name, name, name);
 	o->argv = argv + optind;
-	if (env_get(envp, "TINI_SUBREAPER"))
+	if (cli_env_get(envp, "TINI_SUBREAPER"))
 		subreaper = true;
-	if (env_get(envp, "TINI_KILL_PROCESS_GROUP"))
+	if (cli_env_get(envp, "TINI_KILL_PROCESS_GROUP"))
 		o->group = true;
-	v = env_get(envp, "TINI_VERBOSITY");
+	v = cli_env_get(envp, "TINI_VERBOSITY");
 	if (v)
 		o->verbosity = atoi(v);
 	o->no_subreaper = !subreaper;
@@ -336,12 +326,12 @@ static int parse_dumb_init(struct options *o, int argc, char **argv, char *const
 	o->argv = argv + optind;
 	/* What dumb-init says while it reads its variables, printed before it starts. */
 	buf[0] = '\0';
-	v = env_get(envp, "DUMB_INIT_DEBUG");
+	v = cli_env_get(envp, "DUMB_INIT_DEBUG");
 	if (v && strcmp(v, "1") == 0) {
 		o->verbosity = 1;
 		n += (size_t)snprintf(buf + n, buflen - n, "[dumb-init] Running in debug mode.\n");
 	}
-	v = env_get(envp, "DUMB_INIT_SETSID");
+	v = cli_env_get(envp, "DUMB_INIT_SETSID");
 	if (v && strcmp(v, "0") == 0) {
 		setsid = false;
 		if (o->verbosity && n < buflen)
@@ -366,7 +356,7 @@ static int parse_dumb_init(struct options *o, int argc, char **argv, char *const
 int personality_parse(struct options *o, enum personality p, int argc, char **argv,
 		      char *const *envp, int pid, char *buf, size_t buflen)
 {
-	const char *grace = env_get(envp, "BATON_GRACE");
+	const char *grace = cli_env_get(envp, "BATON_GRACE");
 	int rc;
 
 	if (cli_parse_env(o, envp, buf, buflen) < 0)

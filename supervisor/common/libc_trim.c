@@ -21,7 +21,6 @@
 
 char *__dcgettext(const char *domain, const char *msgid, int category);
 int __fxprintf(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int __fxprintf_nocancel(FILE *fp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 char *__dcgettext(const char *domain, const char *msgid, int category)
 {
@@ -42,13 +41,4 @@ int __fxprintf(FILE *fp, const char *fmt, ...)
 }
 
 /* The same without being a cancellation point; baton never cancels a thread. */
-int __fxprintf_nocancel(FILE *fp, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vfprintf(fp ? fp : stderr, fmt, ap);
-	va_end(ap);
-	return n;
-}
+int __fxprintf_nocancel(FILE *fp, const char *fmt, ...) __attribute__((alias("__fxprintf")));
