@@ -6,8 +6,8 @@
 # missing (apt-get), builds the static baton in build-demo/, builds a local image with no
 # registry (busybox-static, baton, the example producers and consumers and their shared
 # libraries) and the image `baton inject` names by default, localhost/baton:latest
-# (examples/image/Containerfile: FROM scratch plus the static baton), then plays examples/ipc/pod.yaml N times and examples/ipc/pod.baton.yaml N times
-# with `podman kube play`. In both the consumer is listed first and the producer takes 500 ms
+# (examples/image/Containerfile: FROM scratch plus the static baton), then plays
+# examples/ipc/pod.yaml N times and examples/ipc/pod.baton.yaml N times with `podman kube play`. In both the consumer is listed first and the producer takes 500 ms
 # to create its message queue. It prints one line per run on stderr and a table on stdout:
 # runs, consumer failures, median time from pod start (its infra container) to the consumer's
 # exit. Pods are removed afterwards, also on Ctrl-C. At the end it prints `baton timeline` of
