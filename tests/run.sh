@@ -140,10 +140,11 @@ ninja -C build-fuzz
 
 step "test: normal build (unit, black-box, lint)"
 meson test -C build --print-errorlogs --num-processes "$jobs" --no-suite e2e --no-suite docker \
-	--no-suite compat
+	--no-suite compat --no-suite compat-manual
 
 step "test: static build (black-box, e2e in real containers: podman and docker, tini's and dumb-init's suites)"
-meson test -C build-static --print-errorlogs --num-processes "$jobs" --no-suite unit --no-suite lint
+meson test -C build-static --print-errorlogs --num-processes "$jobs" --no-suite unit --no-suite lint \
+	--no-suite compat-manual
 
 step "test: unit tests under ASan/UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
